@@ -1,0 +1,193 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { declareUpstream } from './agent-api-client.js';
+import { type RunningServer, startAgentApiServer } from './agent-api-server.js';
+import { PromiseFailureCoordinator } from './coordinator.js';
+import { FaultQueue } from './faults.js';
+import { generateToken } from './http-helpers.js';
+import { startJobApiServer } from './job-api-server.js';
+import { type FakeJob, JobRegistry } from './jobs.js';
+import { RequestRecorder } from './recorder.js';
+import type { AgentRetryOptions, FakeBuildkite, FakeBuildkiteOptions, JobApiMode } from './types.js';
+
+const JOB_API_MODES: readonly JobApiMode[] = ['current', 'without-route', 'none', 'dead-socket'];
+
+const DEFAULT_AGENT_RETRY: Required<AgentRetryOptions> = { attempts: 10, delayMs: 10, timeoutMs: 60_000 };
+
+/** The default timeout of `waitForAgentRequests`, ms. */
+const DEFAULT_WAIT_TIMEOUT = 10_000;
+
+/**
+ * Starts a fake Buildkite: an Agent API on `127.0.0.1` (a random port) and, per `jobApi`, the job's agent Job API
+ * on a Unix socket in a fresh private temporary directory. Both record every request and accept injected faults.
+ * Call `close()` when done.
+ *
+ * @example
+ * const buildkite = await startFakeBuildkite();
+ * const result = await promiseFailure({ exitStatus: 1, env: { ...process.env, ...buildkite.env } });
+ * expect(buildkite.promisedExitStatus()).toBe(1);
+ * await buildkite.close();
+ */
+export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Promise<FakeBuildkite> {
+  const settings = validateOptions(options);
+  const closing = new AbortController();
+  const recorder = new RequestRecorder();
+  const jobs = new JobRegistry();
+  const agentFaults = new FaultQueue();
+  const jobApiFaults = new FaultQueue();
+  const job = jobs.add(settings.jobId);
+  // The fake agent's own connections to the Agent API, destroyed by close().
+  const upstreamAgent = new Agent({ keepAlive: true });
+
+  const servers: RunningServer[] = [];
+  let socketDirectory: string | undefined;
+  let closePromise: Promise<void> | undefined;
+
+  async function close(): Promise<void> {
+    closing.abort();
+    recorder.rejectWaiters();
+    upstreamAgent.destroy();
+    await Promise.all(servers.map((server) => server.stop()));
+    if (socketDirectory !== undefined) await rm(socketDirectory, { recursive: true, force: true });
+  }
+
+  try {
+    const agentApi = await startAgentApiServer({
+      jobs,
+      recorder,
+      faults: agentFaults,
+      enabled: settings.enabled,
+      latency: settings.latency,
+      signal: closing.signal,
+    });
+    servers.push(agentApi);
+    const endpoint = `http://127.0.0.1:${agentApi.port}/v3`;
+
+    let jobApiSocket: string | undefined;
+    let jobApiToken: string | undefined;
+    if (settings.jobApi !== 'none') {
+      // mkdtemp creates the directory 0700, like the agent's own socket directory: no other user can connect.
+      socketDirectory = await mkdtemp(join(tmpdir(), 'pf-testkit-'));
+      jobApiToken = generateToken();
+      // A dead socket is a path where nothing listens (connecting fails with ENOENT), as after the agent died.
+      jobApiSocket = join(socketDirectory, settings.jobApi === 'dead-socket' ? 'dead-job-api.sock' : 'job-api.sock');
+    }
+    if (settings.jobApi === 'current' || settings.jobApi === 'without-route') {
+      const coordinator = new PromiseFailureCoordinator((exitStatus, reason) =>
+        declareUpstream({
+          endpoint,
+          jobId: job.id,
+          accessToken: job.accessToken,
+          exitStatus,
+          reason,
+          ...settings.agentRetry,
+          httpAgent: upstreamAgent,
+          signal: closing.signal,
+        }),
+      );
+      servers.push(
+        await startJobApiServer({
+          mode: settings.jobApi,
+          socketPath: jobApiSocket as string,
+          token: jobApiToken as string,
+          recorder,
+          faults: jobApiFaults,
+          coordinator,
+          signal: closing.signal,
+        }),
+      );
+    }
+
+    const jobEnv = (target: FakeJob): Record<string, string> => ({
+      BUILDKITE: 'true',
+      CI: 'true',
+      BUILDKITE_JOB_ID: target.id,
+      BUILDKITE_AGENT_ACCESS_TOKEN: target.accessToken,
+      BUILDKITE_AGENT_ENDPOINT: endpoint,
+    });
+    const env = jobEnv(job);
+    if (jobApiSocket !== undefined && jobApiToken !== undefined) {
+      env.BUILDKITE_AGENT_JOB_API_SOCKET = jobApiSocket;
+      env.BUILDKITE_AGENT_JOB_API_TOKEN = jobApiToken;
+    }
+
+    return {
+      env,
+      jobId: job.id,
+      endpoint,
+      jobApiSocket,
+      requests: recorder.requests,
+      agentApiRequests: () => recorder.agentRequests(),
+      jobApiRequests: () => recorder.jobRequests(),
+      fault: (...faults) => agentFaults.add(faults),
+      faultJobApi: (...faults) => jobApiFaults.add(faults),
+      promisedExitStatus: (jobId = job.id) => jobs.find(jobId)?.promisedExitStatus,
+      finishJob: (jobId = job.id) => {
+        jobs.get(jobId).finished = true;
+      },
+      addJob: ({ jobId } = {}) => {
+        const added = jobs.add(jobId);
+        return { jobId: added.id, env: jobEnv(added) };
+      },
+      waitForAgentRequests: (count, { timeout = DEFAULT_WAIT_TIMEOUT } = {}) => {
+        if (!(Number.isInteger(count) && count >= 0)) {
+          return Promise.reject(new RangeError(`Expected \`count\` to be a non-negative integer, got ${String(count)}.`));
+        }
+        if (!(Number.isFinite(timeout) && timeout >= 0)) {
+          return Promise.reject(new RangeError(`Expected \`timeout\` to be a non-negative number of ms, got ${String(timeout)}.`));
+        }
+        return recorder.waitForAgentRequests(count, timeout);
+      },
+      close: () => {
+        closePromise ??= close();
+        return closePromise;
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+interface Settings {
+  jobApi: JobApiMode;
+  jobId: string | undefined;
+  enabled: boolean;
+  latency: number;
+  agentRetry: Required<AgentRetryOptions>;
+}
+
+/** Checks every option once, here, naming the culprit. */
+function validateOptions(options: FakeBuildkiteOptions): Settings {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected \`options\` to be an object, got ${String(options)}.`);
+  }
+  const { jobApi = 'current', jobId, enabled = true, latency = 0, agentRetry } = options;
+  if (!JOB_API_MODES.includes(jobApi)) {
+    throw new TypeError(`Expected \`jobApi\` to be one of ${JOB_API_MODES.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(jobApi)}.`);
+  }
+  if (jobId !== undefined && (typeof jobId !== 'string' || jobId === '')) {
+    throw new TypeError(`Expected \`jobId\` to be a non-empty string, got ${JSON.stringify(jobId)}.`);
+  }
+  if (typeof enabled !== 'boolean') throw new TypeError(`Expected \`enabled\` to be a boolean, got ${typeof enabled}.`);
+  if (!(Number.isFinite(latency) && latency >= 0)) {
+    throw new RangeError(`Expected \`latency\` to be a non-negative number of ms, got ${String(latency)}.`);
+  }
+  const retry: Required<AgentRetryOptions> = {
+    attempts: agentRetry?.attempts ?? DEFAULT_AGENT_RETRY.attempts,
+    delayMs: agentRetry?.delayMs ?? DEFAULT_AGENT_RETRY.delayMs,
+    timeoutMs: agentRetry?.timeoutMs ?? DEFAULT_AGENT_RETRY.timeoutMs,
+  };
+  if (!(Number.isInteger(retry.attempts) && retry.attempts >= 1)) {
+    throw new RangeError(`Expected \`agentRetry.attempts\` to be a positive integer, got ${String(retry.attempts)}.`);
+  }
+  if (!(Number.isFinite(retry.delayMs) && retry.delayMs >= 0)) {
+    throw new RangeError(`Expected \`agentRetry.delayMs\` to be a non-negative number of ms, got ${String(retry.delayMs)}.`);
+  }
+  if (!(Number.isFinite(retry.timeoutMs) && retry.timeoutMs > 0)) {
+    throw new RangeError(`Expected \`agentRetry.timeoutMs\` to be a positive number of ms, got ${String(retry.timeoutMs)}.`);
+  }
+  return { jobApi, jobId, enabled, latency, agentRetry: retry };
+}
