@@ -1,0 +1,156 @@
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
+import { describeDeclaration, type SettledDeclaration, waitForDeclaration } from './flush.js';
+import { type PromiseFailureReporterOptions, type ResolvedReporterOptions, resolveReporterOptions } from './options.js';
+import { buildReason, type ErrorLike, type FailureSignal } from './reason.js';
+
+/** Marks our instances across copies of this package (the plugin's and the one Vitest loads by name). */
+export const reporterBrand: unique symbol = Symbol.for('@promise-failure/vitest.reporter') as never;
+
+/**
+ * Promises the Buildkite job's failure on the run's first final failure, and waits for Buildkite's answer
+ * (at most `flushTimeout`) before Vitest exits. Every hook is guarded: a reporter that throws would fail
+ * the run.
+ *
+ * Only signals that make Vitest exit non-zero count (Vitest 3.2 and 4 alike):
+ * - `onTestCaseResult` `failed`: retries run inside the worker, so this is the last attempt; `test.fails`
+ *   arrives as `passed`, `skip`/`todo` as `skipped`.
+ * - `onTestModuleCollected` with errors: the file did not load (Vitest 4; 3.2 too, and its `onTestRunEnd`).
+ * - `onTestModuleEnd` `failed`: a `beforeAll`/`afterAll` throw marks no test failed, only the module.
+ * - `onTestRunEnd`: unhandled errors (unless `dangerouslyIgnoreUnhandledErrors`), or a run Vitest ends as
+ *   `failed`, which sets exit code 1 whatever the cause.
+ */
+export class PromiseFailureReporter implements Reporter {
+  readonly [reporterBrand] = true;
+  /** `undefined` when turned off, given invalid options, or another instance of ours acts for this run. */
+  #options: ResolvedReporterOptions | undefined;
+  #ignoreUnhandledErrors = false;
+  #declaration: Promise<SettledDeclaration> | undefined;
+  #stopWaiting: AbortController | undefined;
+
+  constructor(options?: PromiseFailureReporterOptions) {
+    try {
+      const resolved = resolveReporterOptions(options);
+      this.#options = resolved.enabled ? resolved : undefined;
+    } catch (error) {
+      warn(`promise-failure: warning: @promise-failure/vitest is turned off: ${(error as Error).message}`);
+    }
+  }
+
+  onInit(vitest: Vitest): void {
+    try {
+      this.#ignoreUnhandledErrors = vitest.config.dangerouslyIgnoreUnhandledErrors === true;
+      // Listed twice (in `reporters` and by the plugin, or by two paths), only the first instance acts.
+      const reporters = (vitest as unknown as { reporters?: unknown[] }).reporters ?? [];
+      const first = reporters.find(isPromiseFailureReporter);
+      if (first !== undefined && first !== this) this.#options = undefined;
+    } catch {
+      // Keep the defaults.
+    }
+  }
+
+  onTestModuleCollected(testModule: TestModule): void {
+    try {
+      const [error] = testModule.errors();
+      if (error) this.#declare({ kind: 'load', error, file: testModule.moduleId });
+    } catch {
+      // Never fail the run.
+    }
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    try {
+      if (testCase.result().state === 'failed') {
+        this.#declare({ kind: 'test', fullName: testCase.fullName, file: testCase.module.moduleId });
+      }
+    } catch {
+      // Never fail the run.
+    }
+  }
+
+  onTestModuleEnd(testModule: TestModule): void {
+    try {
+      if (testModule.state() === 'failed') this.#declare(describeFailedModule(testModule));
+    } catch {
+      // Never fail the run.
+    }
+  }
+
+  async onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
+    try {
+      const failedModule = testModules.find((testModule) => testModule.state() === 'failed');
+      if (failedModule) this.#declare(describeFailedModule(failedModule));
+      const [unhandledError] = unhandledErrors;
+      if (unhandledError && !this.#ignoreUnhandledErrors) {
+        this.#declare({ kind: 'unhandled', error: unhandledError as ErrorLike });
+      }
+      if (reason === 'failed') this.#declare({ kind: 'run' });
+      await this.#flush();
+    } catch {
+      // Never fail the run.
+    }
+  }
+
+  /** Starts the declaration on the first final failure; later ones change nothing. Never awaited here. */
+  #declare(failure: FailureSignal): void {
+    const options = this.#options;
+    if (options === undefined || this.#declaration !== undefined) return;
+    const stopWaiting = new AbortController();
+    this.#stopWaiting = stopWaiting;
+    const reason = buildReason(failure);
+    this.#declaration = import('@promise-failure/core')
+      .then(({ promiseFailure }) =>
+        promiseFailure({
+          reason,
+          signal: stopWaiting.signal,
+          ...(options.exitStatus === undefined ? {} : { exitStatus: options.exitStatus }),
+          ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        }),
+      )
+      .then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+  }
+
+  async #flush(): Promise<void> {
+    const declaration = this.#declaration;
+    const options = this.#options;
+    if (declaration === undefined || options === undefined) return;
+    const settled = await waitForDeclaration(declaration, options.flushTimeout);
+    // Let the core drop its timers and sockets, so Vitest can exit now.
+    if (settled === undefined) this.#stopWaiting?.abort();
+    const line = describeDeclaration(settled, options);
+    if (line !== undefined) warn(line);
+  }
+}
+
+/** Why a module failed: its own error (a top-level hook), a hook of a `describe` block, or a failed test. */
+function describeFailedModule(testModule: TestModule): FailureSignal {
+  const file = testModule.moduleId;
+  const [moduleError] = testModule.errors();
+  if (moduleError) return { kind: 'module', error: moduleError, file };
+  for (const suite of testModule.children.allSuites()) {
+    const [suiteError] = suite.errors();
+    if (suiteError) return { kind: 'suite', suiteName: suite.fullName, error: suiteError, file };
+  }
+  for (const testCase of testModule.children.allTests('failed')) {
+    return { kind: 'test', fullName: testCase.fullName, file };
+  }
+  return { kind: 'module', error: undefined, file };
+}
+
+export function isPromiseFailureReporter(value: unknown): value is PromiseFailureReporter {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[reporterBrand] === true;
+}
+
+function warn(line: string): void {
+  try {
+    process.stderr.write(`${line}\n`);
+  } catch {
+    // Nowhere to say it.
+  }
+}
