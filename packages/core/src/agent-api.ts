@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry, { AbortError } from 'p-retry';
+import { type Dispatcher, request } from 'undici';
+import { maximumAttempts, parseRetryAfter, retryDelay } from './backoff.js';
+import type { DebugLog } from './debug.js';
+import { ErrorCode, isTransient, PromiseFailureError } from './errors.js';
+import type { Redactor } from './redact.js';
+import { describeStatus, isTerminalStatus } from './status-messages.js';
+import { version } from './version.js';
+
+/** Time kept for one more attempt when a wait would otherwise run into the deadline. */
+const finalAttemptReserve = 250;
+
+export interface AgentApiDeclaration {
+  endpoint: string;
+  token: string;
+  jobId: string;
+  body: { exit_status: number; reason?: string };
+  /** `Buildkite-*` headers from `BUILDKITE_REQUEST_HEADER_*`. */
+  extraHeaders: Record<string, string>;
+  dispatcher: Dispatcher;
+  /** Absolute time (ms since the epoch) past which nothing more is attempted. */
+  deadline: number;
+  redact: Redactor;
+  log: DebugLog;
+}
+
+/**
+ * The job id as the agent puts it in the path: path-escaped, and `.` as `%2E`, which Rails would
+ * otherwise read as a format suffix.
+ */
+export function escapeJobId(jobId: string): string {
+  return encodeURIComponent(jobId).replaceAll('.', '%2E');
+}
+
+/** `PUT {endpoint}/jobs/{id}/promise_failure`, or a clear error for an endpoint that is not a URL. */
+export function promiseFailureUrl(endpoint: string, jobId: string): URL {
+  let base: URL;
+  try {
+    base = new URL(endpoint);
+  } catch (cause) {
+    throw new PromiseFailureError(
+      ErrorCode.InvalidEnvironment,
+      `BUILDKITE_AGENT_ENDPOINT is not a valid URL: ${JSON.stringify(endpoint)}`,
+      { cause },
+    );
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+    throw new PromiseFailureError(
+      ErrorCode.InvalidEnvironment,
+      `BUILDKITE_AGENT_ENDPOINT must be an http(s) URL, got ${JSON.stringify(endpoint)}`,
+    );
+  }
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}/jobs/${escapeJobId(jobId)}/promise_failure`;
+  return base;
+}
+
+/** The URL as messages show it: never with credentials, never with a query. */
+function displayUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/**
+ * Declares straight to the Agent API. Transient failures are retried with p-retry; the waits are ours
+ * (p-retry's own backoff has neither full jitter nor `Retry-After`), taken in `onFailedAttempt`, which
+ * p-retry awaits, so they can honour the header and end the call at once when it asks for longer than
+ * the time left. Terminal answers go through p-retry's `AbortError`: no further attempt.
+ * Resolves with Buildkite's status on success; rejects with a `PromiseFailureError` otherwise.
+ */
+export async function declareViaAgentApi(declaration: AgentApiDeclaration): Promise<number> {
+  const url = promiseFailureUrl(declaration.endpoint, declaration.jobId);
+  const shown = displayUrl(url);
+  const payload = JSON.stringify(declaration.body);
+  const headers = {
+    ...declaration.extraHeaders,
+    authorization: `Token ${declaration.token}`,
+    'content-type': 'application/json',
+    'user-agent': `promise-failure/${version} (@promise-failure/core; node ${process.version})`,
+  };
+
+  const attempt = async (attemptNumber: number): Promise<number> => {
+    const left = declaration.deadline - Date.now();
+    if (left <= 0) throw new AbortError(timedOut(declaration, shown));
+    declaration.log(`PUT ${shown} (attempt ${attemptNumber} of ${maximumAttempts})`);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: 'PUT',
+        headers,
+        body: payload,
+        dispatcher: declaration.dispatcher,
+        signal: AbortSignal.timeout(left),
+      });
+    } catch (cause) {
+      if (Date.now() >= declaration.deadline) throw new AbortError(timedOut(declaration, shown));
+      throw new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${networkMessage(cause)}`, { cause });
+    }
+    const text = await response.body.text().catch(() => '');
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) return status;
+    const error = answerError(status, text, response.headers['retry-after'], shown, declaration.redact);
+    if (!isTransient(error)) throw new AbortError(error);
+    throw error;
+  };
+
+  try {
+    return await pRetry(attempt, {
+      retries: maximumAttempts - 1,
+      minTimeout: 0,
+      factor: 1,
+      unref: true,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft === 0) return;
+        const retryAfter = (error as PromiseFailureError).retryAfterMs;
+        const wait = retryAfter ?? retryDelay(attemptNumber);
+        const left = declaration.deadline - Date.now();
+        if (retryAfter !== undefined && retryAfter > left) {
+          throw new PromiseFailureError(
+            ErrorCode.Timeout,
+            `${error.message}; Buildkite asked to retry after ${Math.ceil(retryAfter / 1_000)} s, longer than the ${Math.max(0, Math.round(left))} ms left`,
+            { cause: error, upstreamStatus: (error as PromiseFailureError).upstreamStatus },
+          );
+        }
+        // A jittered wait that would run past the deadline is shortened to leave the last attempt some time.
+        const lastChance = left - finalAttemptReserve;
+        if (lastChance <= 0) {
+          throw new PromiseFailureError(ErrorCode.Timeout, `${error.message}; no time left to retry`, {
+            cause: error,
+            upstreamStatus: (error as PromiseFailureError).upstreamStatus,
+          });
+        }
+        const waited = Math.min(wait, lastChance);
+        declaration.log(`${error.message}; retrying in ${waited} ms`);
+        await sleep(waited, undefined, { ref: false });
+      },
+    });
+  } catch (error) {
+    if (error instanceof PromiseFailureError) throw error;
+    throw new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${networkMessage(error)}`, { cause: error });
+  }
+}
+
+function timedOut(declaration: AgentApiDeclaration, shown: string): PromiseFailureError {
+  return new PromiseFailureError(ErrorCode.Timeout, `[PUT] "${shown}": timed out before Buildkite answered`);
+}
+
+/**
+ * What an error answer means. A body that is not JSON is a proxy's or load balancer's page, whatever
+ * its status: transient, as the agent treats it. A JSON answer is Buildkite's own.
+ */
+function answerError(
+  status: number,
+  text: string,
+  retryAfterHeader: string | string[] | undefined,
+  shown: string,
+  redact: Redactor,
+): PromiseFailureError {
+  let message: string | undefined;
+  let decoded = false;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    decoded = typeof parsed === 'object' && parsed !== null;
+    const value = (parsed as { message?: unknown } | null)?.message;
+    if (typeof value === 'string') message = value;
+  } catch {
+    decoded = false;
+  }
+  const said = message ? ` (Buildkite: ${JSON.stringify(redact(message).slice(0, 200))})` : '';
+  const retryAfterMs = parseRetryAfter(retryAfterHeader);
+  if (!decoded) {
+    return new PromiseFailureError(
+      ErrorCode.Transient,
+      `[PUT] "${shown}": ${status} with an error page that is not Buildkite's JSON`,
+      { upstreamStatus: status, retryAfterMs },
+    );
+  }
+  const code = isTerminalStatus(status) ? ErrorCode.Refused : ErrorCode.Transient;
+  return new PromiseFailureError(code, `[PUT] "${shown}": ${status} — ${describeStatus(status)}${said}`, {
+    upstreamStatus: status,
+    retryAfterMs,
+  });
+}
+
+function networkMessage(cause: unknown): string {
+  const error = cause as { code?: unknown; message?: unknown } | null;
+  const code = typeof error?.code === 'string' ? `${error.code}: ` : '';
+  const message = typeof error?.message === 'string' ? error.message : String(cause);
+  return `network error (${code}${message})`;
+}

@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DebugLog } from './debug.js';
+import { currentIdentity, type HolderIdentity, holderLiveness } from './holder-liveness.js';
+import type { Transport } from './types.js';
+
+/*
+ * Why a hand-written claim rather than a lock library (CLAIM.md has the figures): the lockfile packages
+ * reclaim a stale lock by deleting and re-creating it, and two processes held one lock at once in
+ * stress runs. Here nothing is ever deleted or renamed while an exit status is in use: every attempt
+ * gets a new file, `exit-N.claim.<generation>`, created with O_EXCL, so exactly one process wins each
+ * generation and a dead holder is replaced by the next generation, never "unlocked". A lock would not
+ * be enough anyway: waiters need the outcome (`exit-N.result`), and a transient failure must let the
+ * next caller try again (`exit-N.claim.<g>.done`).
+ *
+ *   <job directory>/exit-1.result        the final outcome: success or a refusal Buildkite will repeat
+ *   <job directory>/exit-1.claim.<g>     generation g's holder (HolderIdentity + deadline); mtime = heartbeat
+ *   <job directory>/exit-1.claim.<g>.done  generation g gave up after a transient failure
+ */
+
+/** What another process recorded: shared by every later call for this job and exit status. */
+export interface DeclarationRecord {
+  exitStatus: number;
+  accepted: boolean;
+  transport?: Transport | undefined;
+  upstreamStatus?: number | undefined;
+  error?: string | undefined;
+  recordedAt: string;
+}
+
+interface ClaimFile extends HolderIdentity {
+  /** Past this time (ms since the epoch) a live holder is considered hung. */
+  deadline: number;
+}
+
+/** How often a holder touches its claim, and how old a heartbeat must be to count a holder dead. */
+const heartbeatInterval = 2_000;
+const heartbeatExpiry = 10_000;
+/** A claim file that cannot be read was left by a process that died between creating and writing it. */
+const unreadableClaimExpiry = 2_000;
+/** Added to a holder's own deadline: the holder needs a moment to record what it got. */
+const deadlineMargin = 5_000;
+const firstPoll = 5;
+const lastPoll = 50;
+
+export type ClaimOutcome =
+  | { kind: 'recorded'; record: DeclarationRecord }
+  | { kind: 'holder'; claim: HeldClaim }
+  | { kind: 'released'; error: string | undefined }
+  | { kind: 'timed-out'; holderPid: number | undefined };
+
+export class ClaimSite {
+  readonly #prefix: string;
+
+  constructor(
+    readonly directory: string,
+    readonly exitStatus: number,
+    private readonly log: DebugLog,
+  ) {
+    this.#prefix = `exit-${exitStatus}.`;
+  }
+
+  get resultPath(): string {
+    return join(this.directory, `${this.#prefix}result`);
+  }
+
+  claimPath(generation: number): string {
+    return join(this.directory, `${this.#prefix}claim.${generation}`);
+  }
+
+  /** The recorded outcome, if any. A file that cannot be parsed is ignored (and replaced on publish). */
+  readRecord(): DeclarationRecord | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.resultPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const record = JSON.parse(text) as DeclarationRecord;
+      if (typeof record === 'object' && record !== null && typeof record.accepted === 'boolean' && record.exitStatus === this.exitStatus) {
+        return record;
+      }
+    } catch {
+      // fall through
+    }
+    this.log(`ignoring an unreadable result file ${this.resultPath}`);
+    return undefined;
+  }
+
+  /**
+   * Waits until this process holds the exit status, another process has recorded an outcome, the
+   * generation we waited on gave up after a transient failure, or `deadline` passes. Throws only on a
+   * file-system error, after which the caller declares without the claim.
+   */
+  async claim(deadline: number): Promise<ClaimOutcome> {
+    const waitedOn = new Set<number>();
+    let poll = firstPoll;
+    let lastHolder: number | undefined;
+    for (;;) {
+      const record = this.readRecord();
+      if (record) return { kind: 'recorded', record };
+      const { top, done } = this.#scan();
+      const current = top === 0 ? undefined : this.#inspect(top, done.has(top));
+      if (current === undefined || current.state !== 'active') {
+        if (current?.state === 'released' && waitedOn.has(top)) {
+          // We waited while that attempt ran: share its transient failure rather than start another one.
+          return { kind: 'released', error: current.error };
+        }
+        const held = this.#tryClaim(top + 1, deadline);
+        if (held) {
+          // The previous holder may have recorded an outcome between our read and our claim.
+          const late = this.readRecord();
+          if (late) {
+            held.release(undefined);
+            return { kind: 'recorded', record: late };
+          }
+          return { kind: 'holder', claim: held };
+        }
+        continue;
+      }
+      waitedOn.add(top);
+      lastHolder = current.pid;
+      if (Date.now() >= deadline) return { kind: 'timed-out', holderPid: lastHolder };
+      await sleep(Math.min(poll, Math.max(1, deadline - Date.now())), undefined, { ref: false });
+      poll = Math.min(lastPoll, Math.ceil(poll * 1.5));
+    }
+  }
+
+  /** The highest generation present, and which generations are done. */
+  #scan(): { top: number; done: Set<number> } {
+    let top = 0;
+    const done = new Set<number>();
+    const claimPrefix = `${this.#prefix}claim.`;
+    for (const name of readdirSync(this.directory)) {
+      if (!name.startsWith(claimPrefix)) continue;
+      const rest = name.slice(claimPrefix.length);
+      const isDone = rest.endsWith('.done');
+      const digits = isDone ? rest.slice(0, -'.done'.length) : rest;
+      if (!/^\d+$/.test(digits)) continue;
+      const generation = Number(digits);
+      if (isDone) done.add(generation);
+      else if (generation > top) top = generation;
+    }
+    return { top, done };
+  }
+
+  /** Whether generation g is still being worked on by a live holder. */
+  #inspect(
+    generation: number,
+    isDone: boolean,
+  ): { state: 'active'; pid: number } | { state: 'released'; error: string | undefined } | { state: 'stale' } {
+    const path = this.claimPath(generation);
+    if (isDone) {
+      let error: string | undefined;
+      try {
+        error = (JSON.parse(readFileSync(`${path}.done`, 'utf8')) as { error?: string }).error;
+      } catch {
+        error = undefined;
+      }
+      return { state: 'released', error };
+    }
+    let heartbeat: number;
+    let text: string;
+    try {
+      heartbeat = statSync(path).mtimeMs;
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return { state: 'stale' };
+    }
+    let holder: ClaimFile;
+    try {
+      holder = JSON.parse(text) as ClaimFile;
+      if (typeof holder.pid !== 'number' || typeof holder.deadline !== 'number') throw new Error('incomplete');
+    } catch {
+      return Date.now() - heartbeat > unreadableClaimExpiry ? { state: 'stale' } : { state: 'active', pid: 0 };
+    }
+    if (Date.now() > holder.deadline) {
+      this.log(`the holder of exit status ${this.exitStatus} (pid ${holder.pid}) is past its deadline; taking over`);
+      return { state: 'stale' };
+    }
+    const liveness = holderLiveness(holder);
+    if (liveness === 'dead' || (liveness === 'unknown' && Date.now() - heartbeat > heartbeatExpiry)) {
+      this.log(`the holder of exit status ${this.exitStatus} (pid ${holder.pid}) is gone; taking over`);
+      return { state: 'stale' };
+    }
+    return { state: 'active', pid: holder.pid };
+  }
+
+  #tryClaim(generation: number, deadline: number): HeldClaim | undefined {
+    const path = this.claimPath(generation);
+    let descriptor: number;
+    try {
+      descriptor = openSync(path, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+      throw error;
+    }
+    try {
+      const content: ClaimFile = { ...currentIdentity(), deadline: deadline + deadlineMargin };
+      writeSync(descriptor, JSON.stringify(content));
+    } finally {
+      closeSync(descriptor);
+    }
+    this.log(`claimed exit status ${this.exitStatus} (generation ${generation})`);
+    return new HeldClaim(this, generation, this.log);
+  }
+
+  /**
+   * Writes a file all at once or not at all: a temporary file, then `link` to the final name, which
+   * fails if the name exists (first writer wins). Readers never see half a file.
+   */
+  publish(path: string, content: string, replaceUnreadable: boolean): void {
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const descriptor = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(descriptor, content);
+    } finally {
+      closeSync(descriptor);
+    }
+    try {
+      linkSync(temporary, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (replaceUnreadable && this.readRecord() === undefined) {
+        unlinkSync(path);
+        linkSync(temporary, path);
+      }
+    } finally {
+      unlinkSync(temporary);
+    }
+  }
+}
+
+/** This process holds generation g: it declares, then records the outcome or releases the claim. */
+export class HeldClaim {
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly site: ClaimSite,
+    readonly generation: number,
+    private readonly log: DebugLog,
+  ) {
+    const path = site.claimPath(generation);
+    this.#heartbeat = setInterval(() => {
+      try {
+        const now = new Date();
+        utimesSync(path, now, now);
+      } catch {
+        // The claim is gone or the disk is: waiters will judge by our pid.
+      }
+    }, heartbeatInterval);
+    this.#heartbeat.unref();
+  }
+
+  /** Success or a refusal Buildkite will repeat: every later call, in any process, returns this. */
+  record(record: DeclarationRecord): void {
+    clearInterval(this.#heartbeat);
+    try {
+      this.site.publish(this.site.resultPath, JSON.stringify(record), true);
+    } catch (error) {
+      this.log(`could not record the outcome (${(error as Error).message})`);
+    }
+  }
+
+  /** A transient failure: nothing is recorded, and the next caller starts a new generation. */
+  release(error: string | undefined): void {
+    clearInterval(this.#heartbeat);
+    try {
+      this.site.publish(`${this.site.claimPath(this.generation)}.done`, JSON.stringify({ error }), false);
+    } catch (failure) {
+      this.log(`could not release the claim (${(failure as Error).message})`);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { ClaimSite, type HeldClaim } from './claim.js';
+import type { DebugLog } from './debug.js';
+import type { Env, Transports } from './environment.js';
+import { lockRoot, openJobDirectory } from './lock-directory.js';
+import type { Redactor } from './redact.js';
+import type { Sent } from './send-declaration.js';
+import type { Transport } from './types.js';
+
+/** One caller of `promiseFailure`; `requested` turns true once its own request is on its way. */
+export interface Caller {
+  requested: boolean;
+}
+
+/** Everything one declaration needs, from the call that starts it. */
+export interface DeclarationPlan {
+  key: string;
+  caller: Caller;
+  jobId: string;
+  exitStatus: number;
+  reason: string | undefined;
+  env: Env;
+  transports: Transports;
+  extraHeaders: Record<string, string>;
+  lockDirVariable: string | undefined;
+  /** The starting call's deadline: the declaration runs to it, whoever stops waiting. */
+  deadline: number;
+  redact: Redactor;
+  log: DebugLog;
+}
+
+/** The outcome of one declaration, as shared by every caller. */
+export interface Declaration {
+  /** The call whose plan ran. Its outcome is this one's; every other caller's is `debounced`. */
+  starter: Caller;
+  outcome: 'declared' | 'debounced';
+  accepted: boolean;
+  transport: Transport | undefined;
+  upstreamStatus: number | undefined;
+  error: string | undefined;
+  /** Success or a refusal Buildkite will repeat: kept, in this process and on disk. */
+  final: boolean;
+}
+
+/**
+ * Declares once across processes: the claim first (another process may already hold or have recorded
+ * this exit status), then the transports, then the record. Where no safe directory can be had, it
+ * declares in this process only: a duplicate request is harmless (Buildkite is idempotent for one
+ * exit status), a lost declaration is not.
+ */
+export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration> {
+  const directory = openJobDirectory(lockRoot(plan.lockDirVariable), Boolean(plan.lockDirVariable), plan.jobId, plan.log);
+  let held: HeldClaim | undefined;
+  if (directory !== undefined) {
+    const site = new ClaimSite(directory, plan.exitStatus, plan.log);
+    try {
+      const claimed = await site.claim(plan.deadline);
+      switch (claimed.kind) {
+        case 'recorded': {
+          const { record } = claimed;
+          plan.log(`exit status ${plan.exitStatus} was already ${record.accepted ? 'promised' : 'refused'} by another process`);
+          return shared(plan, record.accepted, record.transport, record.upstreamStatus, record.error, true);
+        }
+        case 'released':
+          return shared(plan, false, undefined, undefined, claimed.error ?? 'another process could not declare', false);
+        case 'timed-out':
+          return shared(
+            plan,
+            false,
+            undefined,
+            undefined,
+            `timed out waiting for another process${claimed.holderPid ? ` (pid ${claimed.holderPid})` : ''} that is declaring exit status ${plan.exitStatus}`,
+            false,
+          );
+        case 'holder':
+          held = claimed.claim;
+      }
+    } catch (error) {
+      plan.log(`the cross-process claim failed (${(error as Error).message}); declaring in this process only`);
+    }
+  }
+
+  plan.caller.requested = true;
+  let sent: Sent;
+  try {
+    const { sendDeclaration } = await import('./send-declaration.js');
+    sent = await sendDeclaration(plan);
+  } catch (error) {
+    // sendDeclaration resolves for every Buildkite answer; this is a bug or a broken install.
+    sent = { outcome: 'declared', accepted: false, transport: undefined, upstreamStatus: undefined, error: plan.redact(String((error as Error)?.message ?? error)), final: false };
+  }
+  if (held) {
+    if (sent.final) {
+      held.record({
+        exitStatus: plan.exitStatus,
+        accepted: sent.accepted,
+        transport: sent.transport,
+        upstreamStatus: sent.upstreamStatus,
+        error: sent.error,
+        recordedAt: new Date().toISOString(),
+      });
+    } else held.release(sent.error);
+  }
+  return { starter: plan.caller, ...sent };
+}
+
+function shared(
+  plan: DeclarationPlan,
+  accepted: boolean,
+  transport: Transport | undefined,
+  upstreamStatus: number | undefined,
+  error: string | undefined,
+  final: boolean,
+): Declaration {
+  return { starter: plan.caller, outcome: 'debounced', accepted, transport, upstreamStatus, error: error && plan.redact(error), final };
+}

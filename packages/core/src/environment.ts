@@ -1,0 +1,86 @@
+import { ErrorCode, PromiseFailureError } from './errors.js';
+
+/** The Agent API's base URL when `BUILDKITE_AGENT_ENDPOINT` is unset. */
+export const defaultEndpoint = 'https://agent.buildkite.com/v3';
+/** The bound on a call when neither the option nor `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS` sets one. */
+export const defaultTimeout = 60_000;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** `BUILDKITE_PROMISE_FAILURE` turns the library off with one of these (case-insensitive). */
+export function isTurnedOff(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const lowered = value.trim().toLowerCase();
+  return lowered === 'false' || lowered === '0' || lowered === 'off';
+}
+
+/** Debug lines are on when either variable is `true` (or `1`). */
+export function isDebugOn(env: Env): boolean {
+  return isTrue(env.BUILDKITE_PROMISE_FAILURE_DEBUG) || isTrue(env.BUILDKITE_AGENT_DEBUG);
+}
+
+function isTrue(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const lowered = value.trim().toLowerCase();
+  return lowered === 'true' || lowered === '1';
+}
+
+/**
+ * `BUILDKITE_PROMISE_FAILURE_EXIT_STATUS`, else 1. A value that is not an integer from 1 to 255 is an
+ * error that names the variable: the call is skipped rather than promising a status nobody meant.
+ */
+export function readExitStatus(value: string | undefined): number | PromiseFailureError {
+  if (value === undefined || value.trim() === '') return 1;
+  const parsed = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isInteger(parsed) && parsed >= 1 && parsed <= 255) return parsed;
+  return new PromiseFailureError(
+    ErrorCode.InvalidEnvironment,
+    `BUILDKITE_PROMISE_FAILURE_EXIT_STATUS must be an integer from 1 to 255, got ${JSON.stringify(value)}`,
+  );
+}
+
+/** `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60,000; anything but a positive integer is an error. */
+export function readTimeout(value: string | undefined): number | PromiseFailureError {
+  if (value === undefined || value.trim() === '') return defaultTimeout;
+  const parsed = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isSafeInteger(parsed) && parsed > 0) return parsed;
+  return new PromiseFailureError(
+    ErrorCode.InvalidEnvironment,
+    `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer, got ${JSON.stringify(value)}`,
+  );
+}
+
+/** The ways to reach Buildkite that the job's variables make possible. */
+export interface Transports {
+  /** The agent's local Job API: needs both its socket and its token. */
+  jobApi?: { socket: string; token: string };
+  /** The Agent API: needs the job's access token. */
+  agentApi?: { endpoint: string; token: string };
+}
+
+export function readTransports(env: Env): Transports {
+  const transports: Transports = {};
+  const socket = env.BUILDKITE_AGENT_JOB_API_SOCKET;
+  const jobApiToken = env.BUILDKITE_AGENT_JOB_API_TOKEN;
+  if (socket && jobApiToken) transports.jobApi = { socket, token: jobApiToken };
+  const accessToken = env.BUILDKITE_AGENT_ACCESS_TOKEN;
+  if (accessToken) {
+    transports.agentApi = { endpoint: env.BUILDKITE_AGENT_ENDPOINT || defaultEndpoint, token: accessToken };
+  }
+  return transports;
+}
+
+/** `Buildkite-<X>` headers for every `BUILDKITE_REQUEST_HEADER_<X>`, which the server asks agents to send. */
+export function readRequestHeaders(env: Env): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const prefix = 'BUILDKITE_REQUEST_HEADER_';
+  for (const name of Object.keys(env)) {
+    const value = env[name];
+    if (!name.startsWith(prefix) || value === undefined || name.length === prefix.length) continue;
+    const suffix = name.slice(prefix.length);
+    // An invalid header name would make the whole request throw: skip it rather than lose the promise.
+    if (!/^[A-Za-z0-9_-]+$/.test(suffix) || /[\r\n\0]/.test(value)) continue;
+    headers[`Buildkite-${suffix.replaceAll('_', '-')}`] = value;
+  }
+  return headers;
+}

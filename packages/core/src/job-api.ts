@@ -1,0 +1,70 @@
+import { type Dispatcher, request } from 'undici';
+import { ErrorCode, PromiseFailureError } from './errors.js';
+
+export interface JobApiDeclaration {
+  token: string;
+  body: { exit_status: number; reason?: string };
+  dispatcher: Dispatcher;
+  /** Absolute time (ms since the epoch) past which we stop waiting for the agent. */
+  deadline: number;
+}
+
+/** The agent's answer: its coordinator declared upstream, or shared a declaration (`debounced`). */
+export interface JobApiAnswer {
+  outcome: 'declared' | 'debounced';
+  accepted: boolean;
+  upstreamStatus: number | undefined;
+  error: string | undefined;
+}
+
+const route = 'http://localhost/api/current-job/v0/promise-failure';
+
+/**
+ * `POST /api/current-job/v0/promise-failure` over the agent's socket. The agent blocks until Buildkite
+ * answers (retrying on its side), so there is a single attempt here. Only a `200` with a readable body
+ * is an answer; anything else — a 404 from an agent without the route, 401, 5xx, a body that is not
+ * JSON, a socket that refuses — rejects with `PROMISE_FAILURE_JOB_API_UNAVAILABLE`, and the caller
+ * falls back to the Agent API as the agent's own command does.
+ */
+export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<JobApiAnswer> {
+  const left = declaration.deadline - Date.now();
+  if (left <= 0) throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered');
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(route, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${declaration.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(declaration.body),
+      dispatcher: declaration.dispatcher,
+      signal: AbortSignal.timeout(left),
+    });
+  } catch (cause) {
+    if (Date.now() >= declaration.deadline) {
+      throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered', { cause });
+    }
+    const code = (cause as { code?: unknown } | null)?.code;
+    throw unavailable(`the socket could not be used (${typeof code === 'string' ? code : String(cause)})`, cause);
+  }
+  const text = await response.body.text().catch(() => '');
+  if (response.statusCode === 404) throw unavailable('the agent has no promise-failure route (agents before 3.130)');
+  if (response.statusCode !== 200) throw unavailable(`the agent answered ${response.statusCode}`);
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch (cause) {
+    throw unavailable('the agent answered 200 with a body that is not JSON', cause);
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof parsed.accepted !== 'boolean') {
+    throw unavailable('the agent answered 200 without `accepted`');
+  }
+  return {
+    outcome: parsed.outcome === 'debounced' ? 'debounced' : 'declared',
+    accepted: parsed.accepted,
+    upstreamStatus: typeof parsed.upstream_status === 'number' ? parsed.upstream_status : undefined,
+    error: typeof parsed.error === 'string' && parsed.error !== '' ? parsed.error : undefined,
+  };
+}
+
+function unavailable(why: string, cause?: unknown): PromiseFailureError {
+  return new PromiseFailureError(ErrorCode.JobApiUnavailable, `Job API: ${why}`, { cause });
+}

@@ -1,0 +1,165 @@
+import pMemoize from 'p-memoize';
+import { createDebugLog } from './debug.js';
+import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
+import {
+  type Env,
+  isDebugOn,
+  isTurnedOff,
+  readExitStatus,
+  readRequestHeaders,
+  readTimeout,
+  readTransports,
+} from './environment.js';
+import { PromiseFailureError } from './errors.js';
+import { createRedactor, prepareReason } from './redact.js';
+import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
+import { validateOptions } from './validate-options.js';
+
+/*
+ * Two layers keep "once per job and exit status". In this process, p-memoize coalesces every call for
+ * a key onto one declaration and keeps its outcome when it is final (a success, or a refusal that
+ * Buildkite would repeat); a transient failure is not kept, so a later call tries again. Across
+ * processes (test runner workers, several runners side by side), the declaration itself goes through
+ * a file-based claim (claim.ts). The memo is what makes the thousandth failing test cost well under a
+ * microsecond; the claim is what makes the thirty-second worker cost one file read.
+ */
+const settled = new Map<string, Declaration>();
+const declareOnce = pMemoize(
+  async (plan: DeclarationPlan): Promise<Declaration> => (await import('./declaration.js')).runDeclaration(plan),
+  {
+    cacheKey: ([plan]) => plan.key,
+    cache: settled,
+    shouldCache: (declaration) => declaration.final,
+  },
+);
+
+/**
+ * Promises Buildkite that the current job will fail with `exitStatus`, once per job and exit status,
+ * however many times, in however many processes, it is called.
+ *
+ * Rejects only for invalid options (a `TypeError` or `RangeError` naming the option; nothing is sent).
+ * Every network or Buildkite failure resolves with `accepted: false` and an `error` saying why.
+ *
+ * @example
+ * ```ts
+ * const result = await promiseFailure({ exitStatus: 1, reason: 'login › rejects bad password failed' });
+ * if (!result.accepted && result.outcome !== 'skipped') console.warn(result.error);
+ * ```
+ */
+export async function promiseFailure(options?: PromiseFailureOptions): Promise<PromiseFailureResult> {
+  const call = validateOptions(options);
+  // Only the variables the memo key needs are read before the fast path: each read of process.env
+  // costs about a quarter of a microsecond.
+  const env: Env = call.env ?? process.env;
+  const jobId = env.BUILDKITE_JOB_ID;
+  if (!jobId) return skip(call.exitStatus ?? 1, 'not in a Buildkite job (BUILDKITE_JOB_ID is not set)');
+  const toggle = env.BUILDKITE_PROMISE_FAILURE;
+  if (isTurnedOff(toggle)) return skip(call.exitStatus ?? 1, `turned off (BUILDKITE_PROMISE_FAILURE=${toggle})`);
+  let exitStatus = call.exitStatus;
+  if (exitStatus === undefined) {
+    const parsed = readExitStatus(env.BUILDKITE_PROMISE_FAILURE_EXIT_STATUS);
+    if (parsed instanceof PromiseFailureError) return skip(1, parsed.message);
+    exitStatus = parsed;
+  }
+  const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
+  const key = `${exitStatus}\0${lockDirVariable ?? ''}\0${jobId}`;
+  const known = settled.get(key);
+  if (known !== undefined) return toResult(known, exitStatus, undefined);
+  return join(call, env, jobId, exitStatus, key, lockDirVariable);
+}
+
+/** The slow path: the first call for a key, or one while its declaration is in flight. */
+async function join(
+  call: PromiseFailureOptions,
+  env: Env,
+  jobId: string,
+  exitStatus: number,
+  key: string,
+  lockDirVariable: string | undefined,
+): Promise<PromiseFailureResult> {
+  let timeout = call.timeout;
+  if (timeout === undefined) {
+    const parsed = readTimeout(env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS);
+    if (parsed instanceof PromiseFailureError) return skip(exitStatus, parsed.message);
+    timeout = parsed;
+  }
+  const transports = readTransports(env);
+  if (!transports.jobApi && !transports.agentApi) {
+    return skip(exitStatus, 'no way to reach Buildkite (neither the Job API socket and token nor BUILDKITE_AGENT_ACCESS_TOKEN is set)');
+  }
+  const redact = createRedactor(env);
+  const log = createDebugLog(isDebugOn(env), redact);
+  const caller: Caller = { requested: false };
+  const deadline = Date.now() + timeout;
+  const shared = declareOnce({
+    key,
+    caller,
+    jobId,
+    exitStatus,
+    reason: prepareReason(call.reason, redact),
+    env,
+    transports,
+    extraHeaders: readRequestHeaders(env),
+    lockDirVariable,
+    deadline,
+    redact,
+    log,
+  });
+  return waitFor(shared, caller, exitStatus, timeout, call.signal);
+}
+
+/**
+ * Each caller waits at most its own `timeout`, or until its `signal`. Its timer is the only thing here
+ * that keeps the process alive: the declaration's own timers and sockets never do, so an abandoned one
+ * cannot hold a test runner open.
+ */
+function waitFor(
+  shared: Promise<Declaration>,
+  caller: Caller,
+  exitStatus: number,
+  timeout: number,
+  signal: AbortSignal | undefined,
+): Promise<PromiseFailureResult> {
+  const gaveUp = (why: string): PromiseFailureResult => ({
+    outcome: caller.requested ? 'declared' : 'debounced',
+    accepted: false,
+    exitStatus,
+    error: why,
+  });
+  if (signal?.aborted) return Promise.resolve(gaveUp(abortedMessage()));
+  return new Promise((resolve) => {
+    const finish = (result: PromiseFailureResult) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    const onAbort = () => finish(gaveUp(abortedMessage()));
+    const timer = setTimeout(() => finish(gaveUp(`timed out after ${timeout} ms before Buildkite answered`)), timeout);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    shared.then(
+      (declaration) => finish(toResult(declaration, exitStatus, caller)),
+      (error: unknown) =>
+        finish({ outcome: caller.requested ? 'declared' : 'debounced', accepted: false, exitStatus, error: `unexpected error: ${String((error as Error)?.message ?? error)}` }),
+    );
+  });
+}
+
+function abortedMessage(): string {
+  return 'stopped waiting: the signal was aborted';
+}
+
+function toResult(declaration: Declaration, exitStatus: number, caller: Caller | undefined): PromiseFailureResult {
+  const result: PromiseFailureResult = {
+    outcome: declaration.starter === caller ? declaration.outcome : 'debounced',
+    accepted: declaration.accepted,
+    exitStatus,
+  };
+  if (declaration.transport !== undefined) result.transport = declaration.transport;
+  if (declaration.upstreamStatus !== undefined) result.upstreamStatus = declaration.upstreamStatus;
+  if (declaration.error !== undefined) result.error = declaration.error;
+  return result;
+}
+
+function skip(exitStatus: number, error: string): PromiseFailureResult {
+  return { outcome: 'skipped', accepted: false, exitStatus, error };
+}
