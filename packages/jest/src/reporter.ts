@@ -1,0 +1,78 @@
+import { type Declaration, startDeclaration, waitForDeclaration } from './flush.js';
+import type { JestAggregatedResult, JestGlobalConfig, JestTestFileResult } from './jest-types.js';
+import { type PromiseFailureReporterOptions, type ReporterSettings, resolveReporterOptions } from './options.js';
+import { findRunFailure, findTestFileFailure } from './reason.js';
+
+/**
+ * A Jest reporter that promises the Buildkite job's failure as soon as a test file's final result fails
+ * the run, and waits for Buildkite's answer (at most `flushTimeout`) before Jest exits.
+ *
+ * It acts on whole test files, never on `onTestCaseResult`: that fires once per attempt under
+ * `jest.retryTimes`, and a failed attempt that is retried and passes must not turn the job red.
+ * Every hook catches everything and nothing is returned from `getLastError`: either would fail a green run.
+ */
+export class PromiseFailureReporter {
+  readonly #settings: ReporterSettings | undefined;
+  readonly #updateSnapshot: string | undefined;
+  #declaration: Declaration | undefined;
+  #flushed: Promise<void> | undefined;
+
+  constructor(globalConfig?: JestGlobalConfig, options?: PromiseFailureReporterOptions, _context?: unknown) {
+    try {
+      const resolved = resolveReporterOptions(options);
+      if (!resolved.ok) {
+        printLine(`promise-failure: @promise-failure/jest is turned off: ${resolved.message}`);
+        return;
+      }
+      // With `testFailureExitCode: 0` the run cannot fail, so there is nothing to promise.
+      if (!resolved.settings.enabled || Number(globalConfig?.testFailureExitCode) === 0) return;
+      this.#settings = resolved.settings;
+      this.#updateSnapshot = globalConfig?.updateSnapshot;
+    } catch {
+      // Never throw into Jest.
+    }
+  }
+
+  onTestFileResult(_test: unknown, testResult: JestTestFileResult): void {
+    try {
+      if (this.#settings === undefined || this.#declaration !== undefined) return;
+      const reason = findTestFileFailure(testResult, { cwd: process.cwd(), updateSnapshot: this.#updateSnapshot });
+      if (reason !== undefined) this.#declare(this.#settings, reason);
+    } catch {
+      // Never throw into Jest.
+    }
+  }
+
+  /** Jest awaits this before it exits, also with `--forceExit` and `--bail`. */
+  async onRunComplete(_testContexts: unknown, results: JestAggregatedResult): Promise<void> {
+    try {
+      const settings = this.#settings;
+      if (settings === undefined) return;
+      if (this.#declaration === undefined) {
+        const reason = findRunFailure(results);
+        if (reason !== undefined) this.#declare(settings, reason);
+      }
+      const declaration = this.#declaration;
+      if (declaration === undefined) return;
+      // `--bail` can call onRunComplete more than once: wait and print once.
+      this.#flushed ??= waitForDeclaration(declaration, settings.flushTimeout).then((line) => {
+        if (line !== undefined) printLine(line);
+      });
+      await this.#flushed;
+    } catch {
+      // Never throw into Jest.
+    }
+  }
+
+  #declare(settings: ReporterSettings, reason: string): void {
+    this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason, timeout: settings.timeout });
+  }
+}
+
+function printLine(line: string): void {
+  try {
+    process.stderr.write(`${line}\n`);
+  } catch {
+    // A closed stderr is no reason to fail the run.
+  }
+}
