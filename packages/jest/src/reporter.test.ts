@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { PromiseFailureReporter } from './reporter.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function captureStderr(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return lines;
+}
+
+describe('PromiseFailureReporter', () => {
+  test('an invalid option: one warning line, and the reporter stays quiet after it', async () => {
+    const lines = captureStderr();
+    const reporter = new PromiseFailureReporter({ testFailureExitCode: 1 }, { exitStatus: 0 });
+    reporter.onTestFileResult(undefined, {
+      testFilePath: '/x.test.js',
+      numFailingTests: 1,
+      testResults: [{ ancestorTitles: [], title: 't', status: 'failed' }],
+    });
+    await reporter.onRunComplete(undefined, { numFailedTests: 1, numRuntimeErrorTestSuites: 0 });
+    expect(lines).toEqual([
+      'promise-failure: @promise-failure/jest is turned off: Expected `exitStatus` to be an integer from 1 to 255, got 0.\n',
+    ]);
+  });
+
+  test('never throws into Jest, whatever it is given', async () => {
+    const lines = captureStderr();
+    const reporter = new PromiseFailureReporter(undefined, undefined, undefined);
+    expect(() => reporter.onTestFileResult(undefined, undefined as never)).not.toThrow();
+    await expect(reporter.onRunComplete(undefined, undefined as never)).resolves.toBeUndefined();
+    expect(lines).toEqual([]);
+  });
+
+  test('has no getLastError: an error from it would fail a green run', () => {
+    expect('getLastError' in new PromiseFailureReporter()).toBe(false);
+    expect('onTestCaseResult' in new PromiseFailureReporter()).toBe(false);
+  });
+});
