@@ -165,7 +165,8 @@ describe("Job API 'current': the coordinator", () => {
   });
 
   it('evicts a transient failure: N concurrent callers share one declaration, and a later call declares again', async () => {
-    const fake = await start({ agentRetry: { attempts: 3, delayMs: 20 } });
+    // Latency keeps the declaration in flight (about 0.6 s) until all eight callers have arrived.
+    const fake = await start({ latency: 200, agentRetry: { attempts: 3, delayMs: 1 } });
     fake.fault({ status: 503, times: 3 });
     const answers = await concurrently(8, () => callJobApi(fake, { exit_status: 1 }));
     // One declaration, with its three attempts: not one per caller.
