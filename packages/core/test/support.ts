@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type FakeBuildkite, type FakeBuildkiteOptions, startFakeBuildkite } from '@promise-failure/testkit';
+import { afterEach } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The built CLI and a script that makes many calls in one process: child processes run the dist build. */
+export const cliPath = join(here, '..', 'dist', 'cli.js');
+export const callerPath = join(here, 'fixtures', 'caller.mjs');
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A fake Buildkite closed after the test. */
+export async function fakeBuildkite(options?: FakeBuildkiteOptions): Promise<FakeBuildkite> {
+  const fake = await startFakeBuildkite(options);
+  cleanups.push(() => fake.close());
+  return fake;
+}
+
+/** A fresh directory removed after the test. */
+export function temporaryDirectory(prefix = 'pf-core-'): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+/** The env of a job on `fake`, with its own lock directory, and nothing inherited but PATH. */
+export function jobEnv(fake: FakeBuildkite, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    ...fake.env,
+    BUILDKITE_PROMISE_FAILURE_LOCK_DIR: join(temporaryDirectory(), 'locks'),
+    ...extra,
+  };
+}
+
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Child {
+  pid: number;
+  done: Promise<ChildResult>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Starts a real Node process; it is killed after the test if still running. */
+export function startNode(args: string[], env: Record<string, string>): Child {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const done = new Promise<ChildResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { pid: child.pid as number, done, kill: (signal = 'SIGKILL') => child.kill(signal) };
+}
+
+export interface CallerSummary {
+  calls: number;
+  outcomes: Record<string, number>;
+  accepted: number;
+  results: { outcome: string; accepted: boolean; transport?: string; upstreamStatus?: number; error?: string }[];
+  /** ms from the first call to the last result. */
+  elapsedMs: number;
+}
+
+/** Runs `calls` concurrent `promiseFailure()` calls in a child process and returns its summary. */
+export async function runCaller(env: Record<string, string>, calls = 1, options: { exitStatus?: number; reason?: string; timeout?: number } = {}): Promise<CallerSummary> {
+  const child = startNode([callerPath, JSON.stringify({ calls, ...options })], env);
+  const result = await child.done;
+  if (result.code !== 0) throw new Error(`caller exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as CallerSummary;
+}
