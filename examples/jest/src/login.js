@@ -1,0 +1,9 @@
+const users = new Map([['ada', 'correct horse battery staple']]);
+
+/** Whether the user may log in with this password. */
+function checkPassword(user, password) {
+  // The bug the failing test finds: any password works for a known user.
+  return users.has(user) || users.get(user) === password;
+}
+
+module.exports = { checkPassword };
