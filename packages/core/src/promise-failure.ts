@@ -61,11 +61,11 @@ export async function promiseFailure(options?: PromiseFailureOptions): Promise<P
     if (parsed instanceof PromiseFailureError) return skip(1, parsed.message);
     exitStatus = parsed;
   }
-  const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
-  const key = `${exitStatus}\0${lockDirVariable ?? ''}\0${jobId}`;
+  // One job and one exit status: Buildkite's own unit of idempotence, and the memo's key.
+  const key = `${exitStatus}\0${jobId}`;
   const known = settled.get(key);
   if (known !== undefined) return toResult(known, exitStatus, undefined);
-  return join(call, env, jobId, exitStatus, key, lockDirVariable);
+  return join(call, env, jobId, exitStatus, key);
 }
 
 /** The slow path: the first call for a key, or one while its declaration is in flight. */
@@ -75,7 +75,6 @@ async function join(
   jobId: string,
   exitStatus: number,
   key: string,
-  lockDirVariable: string | undefined,
 ): Promise<PromiseFailureResult> {
   let timeout = call.timeout;
   if (timeout === undefined) {
@@ -100,7 +99,7 @@ async function join(
     env,
     transports,
     extraHeaders: readRequestHeaders(env),
-    lockDirVariable,
+    lockDirVariable: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR,
     deadline,
     redact,
     log,
