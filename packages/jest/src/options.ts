@@ -1,5 +1,8 @@
-/** Options of the reporter, from `['@promise-failure/jest', { … }]` in Jest's `reporters`. */
-export interface PromiseFailureReporterOptions {
+/**
+ * Options of the reporter, from `['@promise-failure/jest', { … }]` in Jest's `reporters`. (A type alias, not
+ * an interface, so that a typed options object still fits Jest's `Config['reporters']`.)
+ */
+export type PromiseFailureReporterOptions = {
   /**
    * The exit status to promise: an integer from 1 to 255.
    * @default `BUILDKITE_PROMISE_FAILURE_EXIT_STATUS`, else 1
@@ -23,7 +26,7 @@ export interface PromiseFailureReporterOptions {
    * @default `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60000
    */
   readonly timeout?: number;
-}
+};
 
 export interface ReporterSettings {
   readonly exitStatus: number | undefined;
