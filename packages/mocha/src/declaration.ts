@@ -8,7 +8,7 @@ export function describeOutcome(
   outcome: PromiseFailureResult | Error | 'timed-out',
   { exitStatus, flushTimeout }: Pick<ResolvedOptions, 'exitStatus' | 'flushTimeout'>,
 ): string | undefined {
-  const status = exitStatus === undefined ? 'the exit status' : `exit status ${exitStatus}`;
+  const status = exitStatus === undefined ? 'the failure' : `exit status ${exitStatus}`;
   if (outcome === 'timed-out') {
     return `${prefix} could not promise ${status} to Buildkite: timed out after ${flushTimeout} ms (the run's exit code is unchanged)`;
   }

@@ -1,0 +1,289 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bodyOf, type Job, mochaMajors, promiseFailureLines, reporterArgs, runMocha, startJob } from './run-mocha.js';
+
+const declaredLine = 'promise-failure: promised exit status 1 to Buildkite (declared via job-api)';
+
+describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $major)', (mocha) => {
+  let job: Job;
+
+  beforeEach(async () => {
+    job = await startJob();
+  });
+
+  afterEach(async () => {
+    await job.close();
+  });
+
+  it('a passing run: no request, no output from us, spec output kept', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, 'pass/'], job.env);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('✔ adds');
+    expect(run.stdout).toContain('3 passing');
+    expect(run.stdout + run.stderr).not.toContain('promise-failure');
+    expect(job.buildkite.requests).toHaveLength(0);
+  });
+
+  it('failures across several files: one request, one line, the exit code unchanged', async () => {
+    const without = await runMocha(mocha, ['--reporter', 'spec', 'fail/', 'pass/'], job.envOutsideBuildkite);
+    const run = await runMocha(mocha, [...reporterArgs, 'fail/', 'pass/'], job.env);
+
+    expect(without.code).toBe(3);
+    expect(run.code).toBe(without.code);
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+    expect(bodyOf(job.buildkite.agentApiRequests()[0]).exit_status).toBe(1);
+    expect(promiseFailureLines(run.stderr)).toEqual([declaredLine]);
+    expect(promiseFailureLines(run.stdout)).toEqual([]);
+    // The spec output is kept.
+    expect(run.stdout).toContain('rejects bad password');
+    expect(run.stdout).toContain('3 failing');
+  });
+
+  it('--parallel: failures, a failing hook and a file that does not load in several workers: one request', async () => {
+    const args = ['--parallel', '--jobs', '3', 'fail/', 'hook/', 'broken/', 'pass/'];
+    const without = await runMocha(mocha, ['--reporter', 'dot', ...args], job.envOutsideBuildkite);
+    const run = await runMocha(mocha, [...reporterArgs, ...args], job.env);
+
+    expect(without.code).toBe(5);
+    expect(run.code).toBe(without.code);
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+    expect(promiseFailureLines(run.stderr)).toEqual([declaredLine]);
+  });
+
+  it('the reason names the runner, the full title and the file relative to the working directory', async () => {
+    await runMocha(mocha, [...reporterArgs, 'fail/checkout.spec.js'], job.env);
+
+    expect(bodyOf(job.buildkite.agentApiRequests()[0]).reason).toBe(
+      'mocha: checkout › payment › charges the card failed (fail/checkout.spec.js)',
+    );
+  });
+
+  it('retried then passed (this.retries and --retries), serial and --parallel: no request', async () => {
+    const serial = await runMocha(mocha, [...reporterArgs, '--retries', '3', 'flaky/'], job.env);
+    const parallel = await runMocha(mocha, [...reporterArgs, '--retries', '3', '--parallel', '--jobs', '2', 'flaky/'], job.env);
+
+    for (const run of [serial, parallel]) {
+      expect(run.code).toBe(0);
+      expect(run.stdout + run.stderr).not.toContain('promise-failure');
+    }
+    expect(job.buildkite.requests).toHaveLength(0);
+  });
+
+  it('a test that fails every retry: one request', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, '--retries', '1', 'fail/login.spec.js'], job.env);
+
+    expect(run.code).toBe(1);
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+  });
+
+  it('skipped, pending and todo tests: no request', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, 'skipped/'], job.env);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/pending/);
+    expect(job.buildkite.requests).toHaveLength(0);
+    expect(run.stderr).not.toContain('promise-failure');
+  });
+
+  it('a failing hook: one request naming the hook', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, 'hook/'], job.env);
+
+    expect(run.code).toBe(1);
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+    expect(bodyOf(job.buildkite.agentApiRequests()[0]).reason).toBe(
+      'mocha: database › "before all" hook for "reads" failed (hook/hook.spec.js)',
+    );
+    expect(promiseFailureLines(run.stderr)).toEqual([declaredLine]);
+  });
+
+  it('a file that does not compile (serial: Mocha exits before any test runs): one request', async () => {
+    const without = await runMocha(mocha, ['broken/', 'pass/'], job.envOutsideBuildkite);
+    const run = await runMocha(mocha, [...reporterArgs, 'broken/', 'pass/'], job.env);
+
+    expect(without.code).toBe(1);
+    expect(run.code).toBe(without.code);
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+    const reason = bodyOf(job.buildkite.agentApiRequests()[0]).reason;
+    expect(reason).toMatch(/^mocha: /);
+    expect(reason).toContain('(broken/broken.spec.js)');
+    expect(promiseFailureLines(run.stderr)).toEqual([declaredLine]);
+  });
+
+  it('a file that does not compile, --parallel: one request naming the file', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, '--parallel', 'broken/', 'pass/'], job.env);
+
+    expect(run.code).toBe(1);
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+    expect(bodyOf(job.buildkite.agentApiRequests()[0]).reason).toContain('(broken/broken.spec.js)');
+  });
+
+  it('the exitStatus option is the promised status', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, '--reporter-option', 'exitStatus=3', 'fail/login.spec.js'], job.env);
+
+    expect(run.code).toBe(1);
+    expect(bodyOf(job.buildkite.agentApiRequests()[0]).exit_status).toBe(3);
+    expect(promiseFailureLines(run.stderr)).toEqual([
+      'promise-failure: promised exit status 3 to Buildkite (declared via job-api)',
+    ]);
+  });
+
+  it('enabled=false: no request, no line, output kept', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, '--reporter-option', 'enabled=false', 'fail/login.spec.js'], job.env);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('1 failing');
+    expect(job.buildkite.requests).toHaveLength(0);
+    expect(run.stderr).not.toContain('promise-failure');
+  });
+
+  it('an invalid option: one warning line, nothing promised, output and exit code kept', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, '--reporter-option', 'exitStatus=0', 'fail/login.spec.js'], job.env);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('1 failing');
+    expect(job.buildkite.requests).toHaveLength(0);
+    const lines = promiseFailureLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Expected `exitStatus` to be an integer from 1 to 255, got 0.');
+  });
+
+  it('outside Buildkite: silent, no request, same exit code', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, 'fail/'], job.envOutsideBuildkite);
+
+    expect(run.code).toBe(3);
+    expect(run.stdout + run.stderr).not.toContain('promise-failure');
+    expect(job.buildkite.requests).toHaveLength(0);
+  });
+
+  it('turned off in the environment (BUILDKITE_PROMISE_FAILURE=false): silent, no request', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, 'fail/'], { ...job.env, BUILDKITE_PROMISE_FAILURE: 'false' });
+
+    expect(run.code).toBe(3);
+    expect(run.stdout + run.stderr).not.toContain('promise-failure');
+    expect(job.buildkite.requests).toHaveLength(0);
+  });
+
+  it('a bad environment value: a warning naming it, no request', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, 'fail/login.spec.js'], {
+      ...job.env,
+      BUILDKITE_PROMISE_FAILURE_EXIT_STATUS: 'abc',
+    });
+
+    expect(run.code).toBe(1);
+    expect(job.buildkite.requests).toHaveLength(0);
+    const lines = promiseFailureLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('BUILDKITE_PROMISE_FAILURE_EXIT_STATUS');
+  });
+
+  it('--pass-on-failing-test-suite (flag, and in a config file): nothing promised, exit 0', async () => {
+    const flag = await runMocha(mocha, [...reporterArgs, '--pass-on-failing-test-suite', 'fail/', 'hook/'], job.env);
+    const config = await runMocha(mocha, [...reporterArgs, '--config', 'pass-on-failing.mocharc.json', 'fail/'], job.env);
+    const parallel = await runMocha(
+      mocha,
+      [...reporterArgs, '--pass-on-failing-test-suite', '--parallel', 'fail/', 'broken/'],
+      job.env,
+    );
+
+    for (const run of [flag, config, parallel]) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('failing');
+      expect(run.stderr).not.toContain('promise-failure');
+    }
+    expect(job.buildkite.requests).toHaveLength(0);
+  });
+
+  it.each(['--exit', '--bail', '--parallel --exit'])('%s: it still waits for Buildkite', async (flags) => {
+    await job.close();
+    job = await startJob({ latency: 1500 });
+    const run = await runMocha(mocha, [...reporterArgs, ...flags.split(' '), 'fail/'], job.env);
+
+    expect(run.code).toBeGreaterThan(0);
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+    // Buildkite accepted it before Mocha exited.
+    expect(job.buildkite.agentApiRequests()[0]?.status).toBeGreaterThanOrEqual(200);
+    expect(job.buildkite.agentApiRequests()[0]?.status).toBeLessThan(300);
+    expect(promiseFailureLines(run.stderr)).toEqual([declaredLine]);
+  });
+
+  it('Buildkite down: the run ends about flushTimeout later, same exit code, one warning', async () => {
+    await job.close();
+    job = await startJob({ jobApi: 'none' });
+    job.buildkite.fault({ hang: true, times: 100 });
+    const without = await runMocha(mocha, ['fail/login.spec.js'], job.envOutsideBuildkite);
+    const run = await runMocha(mocha, [...reporterArgs, '--reporter-option', 'flushTimeout=1000', 'fail/login.spec.js'], job.env);
+
+    expect(run.code).toBe(without.code);
+    expect(run.durationMs).toBeGreaterThanOrEqual(1000);
+    // About flushTimeout later than without the reporter: generous bounds for a loaded machine.
+    expect(run.durationMs).toBeLessThan(without.durationMs + 1000 + 8000);
+    const lines = promiseFailureLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^promise-failure: could not promise .*timed out after 1000 ms/);
+  });
+
+  it('Buildkite refuses (not enabled for this organization): a warning, same exit code', async () => {
+    await job.close();
+    job = await startJob({ enabled: false });
+    const run = await runMocha(mocha, [...reporterArgs, 'fail/login.spec.js'], job.env);
+
+    expect(run.code).toBe(1);
+    const lines = promiseFailureLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^promise-failure: could not promise exit status 1 to Buildkite: .*not enabled/);
+  });
+
+  it('--reporter-option reporter=dot keeps dot output; other options reach the inner reporter', async () => {
+    const outputDir = await mkdtemp(path.join(os.tmpdir(), 'promise-failure-mocha-xunit-'));
+    try {
+      const dot = await runMocha(mocha, [...reporterArgs, '--reporter-option', 'reporter=dot', 'fail/login.spec.js'], job.env);
+      expect(dot.code).toBe(1);
+      expect(dot.stdout).toContain('1 failing');
+      expect(dot.stdout).not.toContain('✔ accepts a good password');
+      expect(promiseFailureLines(dot.stderr)).toEqual([declaredLine]);
+
+      const xunitFile = path.join(outputDir, 'results.xml');
+      const xunit = await runMocha(
+        mocha,
+        [...reporterArgs, '--reporter-option', `reporter=xunit,output=${xunitFile}`, 'fail/login.spec.js'],
+        job.env,
+      );
+      expect(xunit.code).toBe(1);
+      // xunit writes its file in its own done(): chained after ours.
+      expect(await readFile(xunitFile, 'utf8')).toContain('rejects bad password');
+      expect(promiseFailureLines(xunit.stderr)).toHaveLength(1);
+    } finally {
+      await rm(outputDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--reporter-option reporter=<module path> drives that reporter', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, '--reporter-option', 'reporter=./custom-reporter.cjs', 'fail/login.spec.js'], job.env);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('custom reporter: 1 failed');
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
+  });
+
+  it.each([
+    ['serial', ['early/fast-fail.spec.js', 'early/slow.spec.js']],
+    ['--parallel', ['--parallel', '--jobs', '2', 'early/slow.spec.js', 'early/fast-fail.spec.js']],
+  ])('early (%s): the request reaches Buildkite while a slower file still runs', async (_mode, args) => {
+    const markDir = await mkdtemp(path.join(os.tmpdir(), 'promise-failure-mocha-early-'));
+    try {
+      const mark = path.join(markDir, 'slow-finished');
+      const run = await runMocha(mocha, [...reporterArgs, ...args], { ...job.env, SLOW_TEST_MARK: mark, SLOW_TEST_MS: '3000' });
+
+      expect(run.code).toBe(1);
+      const slowFinishedAt = Number(await readFile(mark, 'utf8'));
+      const [request] = job.buildkite.agentApiRequests();
+      expect(request).toBeDefined();
+      expect(request!.at).toBeLessThan(slowFinishedAt);
+    } finally {
+      await rm(markDir, { recursive: true, force: true });
+    }
+  });
+});
