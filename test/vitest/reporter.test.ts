@@ -170,6 +170,20 @@ describe.each(vitestMajors)('Vitest $major', (major) => {
     });
   });
 
+  test('obsolete snapshots under CI: promised only where they fail the run (Vitest 4)', async () => {
+    const without = await job.run(['snapshots/'], { mode: 'none' });
+    const result = await job.run(['snapshots/']);
+    expect(result.code, transcript(result)).toBe(without.code);
+    if (major.major >= 4) {
+      expect(result.code).toBe(1);
+      expectPromisedOnce(job, result);
+      expect(sentReason(job)).toMatch(/^vitest: test file failed: Obsolete snapshots .* \(snapshots\/obsolete\.test\.js\)$/);
+    } else {
+      expect(result.code).toBe(0);
+      expectSilentAndNothingSent(job, result);
+    }
+  });
+
   describe('the plugin', () => {
     test('survives --reporter=dot on the command line, and still waits', async () => {
       const result = await job.run(['failing/', '--reporter=dot'], { mode: 'plugin' });
@@ -231,6 +245,20 @@ describe.each(vitestMajors)('Vitest $major', (major) => {
       expect(lines, transcript(result)).toHaveLength(1);
       expect(lines[0]).toMatch(/^promise-failure: warning: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS/);
     });
+  });
+});
+
+describe('examples/vitest', () => {
+  test('runs as a user would (npm test): one failing test, one request', async () => {
+    const job = await startVitestJob(vitestMajors[0]);
+    try {
+      const result = await job.runExample();
+      expect(result.code, transcript(result)).toBe(1);
+      expectPromisedOnce(job, result);
+      expect(sentReason(job)).toBe('vitest: checkout > applies a 15 % discount failed (test/checkout.test.ts)');
+    } finally {
+      await job.close();
+    }
   });
 });
 

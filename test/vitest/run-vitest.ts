@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The fixture project every Vitest end-to-end test runs (its config reads PF_MODE and PF_OPTIONS). */
 export const fixtureProject = fileURLToPath(new URL('./fixtures/project', import.meta.url));
 
+const exampleProject = path.join(root, 'examples/vitest');
+
 /** Each supported major, installed side by side at the root (`vitest3` is an npm alias). */
 export const vitestMajors = [
   { major: 4, bin: path.join(root, 'node_modules/vitest/vitest.mjs') },
@@ -32,29 +34,36 @@ export interface VitestJob {
   fake: FakeBuildkite;
   lockDir: string;
   run(args: readonly string[], options?: VitestRunOptions): Promise<RunResult>;
+  /** Runs `examples/vitest` with its own config, as `npm test` there would (Vitest 4). */
+  runExample(): Promise<RunResult>;
   close(): Promise<void>;
 }
 
 export async function startVitestJob(major: VitestMajor, fakeOptions?: FakeBuildkiteOptions): Promise<VitestJob> {
   const fake = await startFakeBuildkite(fakeOptions);
   const lockDir = await mkdtemp(path.join(tmpdir(), 'pf-vitest-e2e-'));
+  // An explicit environment: nothing inherited from the machine's own CI or Buildkite variables.
+  const jobEnv = (extra: Record<string, string | undefined>) => {
+    const env: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NO_COLOR: '1',
+      ...fake.env,
+      BUILDKITE_PROMISE_FAILURE_LOCK_DIR: lockDir,
+      ...extra,
+    };
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+    return env;
+  };
   return {
     fake,
     lockDir,
     run(args, { mode = 'reporter', options, env = {} } = {}) {
-      // An explicit environment: nothing inherited from the machine's own CI or Buildkite variables.
-      const childEnv: Record<string, string | undefined> = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NO_COLOR: '1',
-        ...fake.env,
-        BUILDKITE_PROMISE_FAILURE_LOCK_DIR: lockDir,
-        PF_MODE: mode,
-        ...(options === undefined ? {} : { PF_OPTIONS: JSON.stringify(options) }),
-        ...env,
-      };
-      for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
+      const childEnv = jobEnv({ PF_MODE: mode, ...(options === undefined ? {} : { PF_OPTIONS: JSON.stringify(options) }), ...env });
       return runProcess(process.execPath, [major.bin, 'run', ...args], { cwd: fixtureProject, env: childEnv, timeout: 90_000 });
+    },
+    runExample() {
+      return runProcess(process.execPath, [major.bin, 'run'], { cwd: exampleProject, env: jobEnv({}), timeout: 90_000 });
     },
     async close() {
       await fake.close();
