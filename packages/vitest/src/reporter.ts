@@ -14,8 +14,10 @@ export const reporterBrand: unique symbol = Symbol.for('@promise-failure/vitest.
  * Only signals that make Vitest exit non-zero count (Vitest 3.2 and 4 alike):
  * - `onTestCaseResult` `failed`: retries run inside the worker, so this is the last attempt; `test.fails`
  *   arrives as `passed`, `skip`/`todo` as `skipped`.
- * - `onTestModuleCollected` with errors: the file did not load (Vitest 4; 3.2 too, and its `onTestRunEnd`).
- * - `onTestModuleEnd` `failed`: a `beforeAll`/`afterAll` throw marks no test failed, only the module.
+ * - `onTestModuleCollected` with errors: the file did not load or compile (Vitest 4 and 3.2; `onTestRunEnd`
+ *   still sees it if a version does not say so there).
+ * - `onTestModuleEnd` `failed`: a `beforeAll`/`afterAll` throw marks no test failed, only the module (its
+ *   error is on the suite, or on the module for a top-level hook).
  * - `onTestRunEnd`: unhandled errors (unless `dangerouslyIgnoreUnhandledErrors`), or a run Vitest ends as
  *   `failed`, which sets exit code 1 whatever the cause.
  */
