@@ -17,14 +17,17 @@ describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $majo
     await job.close();
   });
 
-  it('a passing run: no request, no output from us, spec output kept', async () => {
-    const run = await runMocha(mocha, [...reporterArgs, 'pass/'], job.env);
+  it('a passing run: no request, no output from us, spec output kept, the core not even loaded', async () => {
+    const run = await runMocha(mocha, [...reporterArgs, '--require', './report-core-loaded.cjs', 'pass/'], job.env);
+    const failing = await runMocha(mocha, [...reporterArgs, '--require', './report-core-loaded.cjs', 'fail/login.spec.js'], job.env);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('✔ adds');
     expect(run.stdout).toContain('3 passing');
     expect(run.stdout + run.stderr).not.toContain('promise-failure');
-    expect(job.buildkite.requests).toHaveLength(0);
+    expect(run.stderr).toContain('core loaded: false');
+    expect(failing.stderr).toContain('core loaded: true');
+    expect(job.buildkite.agentApiRequests()).toHaveLength(1);
   });
 
   it('failures across several files: one request, one line, the exit code unchanged', async () => {

@@ -34,8 +34,8 @@ export function errorSummary(error: unknown): string {
 export function fileFromError(error: unknown): string | undefined {
   const stack = typeof error === 'object' && error !== null ? (error as { stack?: unknown }).stack : undefined;
   if (typeof stack !== 'string') return undefined;
-  for (const match of stack.matchAll(/(file:\/\/)?(\/[^\s:()'"]+):\d+/g)) {
-    const file = match[2]!;
+  for (const match of stack.matchAll(/(?:^|[\s(])(?:file:\/\/)?(\/[^\s:()'"]+):\d+/gm)) {
+    const file = match[1]!;
     if (!file.includes('/node_modules/')) return file;
   }
   return undefined;
