@@ -1,0 +1,10 @@
+const assert = require('node:assert');
+
+// A slower file: the failure in login.spec.js reaches Buildkite while this one still runs.
+describe('reports', () => {
+  it('builds the monthly report', async function () {
+    this.timeout(10_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.ok(true);
+  });
+});
