@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DebugLog } from './debug.js';
 import { currentIdentity, type HolderIdentity, holderLiveness } from './holder-liveness.js';
-import type { Transport } from './types.js';
+import { type DeclarationRecord, readRecord, recordPath } from './record.js';
 
 /*
  * Why a hand-written claim rather than a lock library (CLAIM.md has the figures): the lockfile packages
@@ -19,16 +18,6 @@ import type { Transport } from './types.js';
  *   <job directory>/exit-1.claim.<g>     generation g's holder (HolderIdentity + deadline); mtime = heartbeat
  *   <job directory>/exit-1.claim.<g>.done  generation g gave up after a transient failure
  */
-
-/** What another process recorded: shared by every later call for this job and exit status. */
-export interface DeclarationRecord {
-  exitStatus: number;
-  accepted: boolean;
-  transport?: Transport | undefined;
-  upstreamStatus?: number | undefined;
-  error?: string | undefined;
-  recordedAt: string;
-}
 
 interface ClaimFile extends HolderIdentity {
   /** Past this time (ms since the epoch) a live holder is considered hung. */
@@ -63,7 +52,7 @@ export class ClaimSite {
   }
 
   get resultPath(): string {
-    return join(this.directory, `${this.#prefix}result`);
+    return recordPath(this.directory, this.exitStatus);
   }
 
   claimPath(generation: number): string {
@@ -72,22 +61,7 @@ export class ClaimSite {
 
   /** The recorded outcome, if any. A file that cannot be parsed is ignored (and replaced on publish). */
   readRecord(): DeclarationRecord | undefined {
-    let text: string;
-    try {
-      text = readFileSync(this.resultPath, 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      const record = JSON.parse(text) as DeclarationRecord;
-      if (typeof record === 'object' && record !== null && typeof record.accepted === 'boolean' && record.exitStatus === this.exitStatus) {
-        return record;
-      }
-    } catch {
-      // fall through
-    }
-    this.log(`ignoring an unreadable result file ${this.resultPath}`);
-    return undefined;
+    return readRecord(this.resultPath, this.exitStatus, this.log);
   }
 
   /**
@@ -95,7 +69,7 @@ export class ClaimSite {
    * generation we waited on gave up after a transient failure, or `deadline` passes. Throws only on a
    * file-system error, after which the caller declares without the claim.
    */
-  async claim(deadline: number): Promise<ClaimOutcome> {
+  async claim(deadline: number, onFirstWait?: () => void): Promise<ClaimOutcome> {
     const waitedOn = new Set<number>();
     let poll = firstPoll;
     let lastHolder: number | undefined;
@@ -121,6 +95,7 @@ export class ClaimSite {
         }
         continue;
       }
+      if (waitedOn.size === 0) onFirstWait?.();
       waitedOn.add(top);
       lastHolder = current.pid;
       if (Date.now() >= deadline) return { kind: 'timed-out', holderPid: lastHolder };
@@ -213,7 +188,7 @@ export class ClaimSite {
    * fails if the name exists (first writer wins). Readers never see half a file.
    */
   publish(path: string, content: string, replaceUnreadable: boolean): void {
-    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const temporary = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}.tmp`;
     const descriptor = openSync(temporary, 'wx', 0o600);
     try {
       writeSync(descriptor, content);

@@ -2,6 +2,7 @@ import { ClaimSite, type HeldClaim } from './claim.js';
 import type { DebugLog } from './debug.js';
 import type { Env, Transports } from './environment.js';
 import { lockRoot, openJobDirectory } from './lock-directory.js';
+import { sharedRecord } from './record.js';
 import type { Redactor } from './redact.js';
 import type { Sent } from './send-declaration.js';
 import type { Transport } from './types.js';
@@ -53,13 +54,13 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
   if (directory !== undefined) {
     const site = new ClaimSite(directory, plan.exitStatus, plan.log);
     try {
-      const claimed = await site.claim(plan.deadline);
+      // While another process holds the claim, load the transports (undici): if it dies, we take over
+      // without paying for the import then.
+      const claimed = await site.claim(plan.deadline, () => void loadTransports().catch(() => {}));
       switch (claimed.kind) {
-        case 'recorded': {
-          const { record } = claimed;
-          plan.log(`exit status ${plan.exitStatus} was already ${record.accepted ? 'promised' : 'refused'} by another process`);
-          return shared(plan, record.accepted, record.transport, record.upstreamStatus, record.error, true);
-        }
+        case 'recorded':
+          plan.log(`exit status ${plan.exitStatus} was already ${claimed.record.accepted ? 'promised' : 'refused'} by another process`);
+          return { ...sharedRecord(claimed.record, plan.redact), starter: plan.caller };
         case 'released':
           return shared(plan, false, undefined, undefined, claimed.error ?? 'another process could not declare', false);
         case 'timed-out':
@@ -82,7 +83,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
   plan.caller.requested = true;
   let sent: Sent;
   try {
-    const { sendDeclaration } = await import('./send-declaration.js');
+    const { sendDeclaration } = await loadTransports();
     sent = await sendDeclaration(plan);
   } catch (error) {
     // sendDeclaration resolves for every Buildkite answer; this is a bug or a broken install.
@@ -101,6 +102,12 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
     } else held.release(sent.error);
   }
   return { starter: plan.caller, ...sent };
+}
+
+let transports: Promise<typeof import('./send-declaration.js')> | undefined;
+function loadTransports(): Promise<typeof import('./send-declaration.js')> {
+  transports ??= import('./send-declaration.js');
+  return transports;
 }
 
 function shared(

@@ -1,11 +1,9 @@
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { threadId } from 'node:worker_threads';
 
 /** Who holds a claim, written into the claim file. */
 export interface HolderIdentity {
   pid: number;
-  threadId: number;
   host: string;
   /** `/proc/sys/kernel/random/boot_id`: a pid means nothing across a reboot. */
   boot: string | undefined;
@@ -20,7 +18,6 @@ let ours: HolderIdentity | undefined;
 export function currentIdentity(): HolderIdentity {
   ours ??= {
     pid: process.pid,
-    threadId,
     host: hostname(),
     boot: readOrUndefined(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()),
     pidNamespace: readOrUndefined(() => readlinkSync('/proc/self/ns/pid')),

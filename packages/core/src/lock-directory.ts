@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, rmSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DebugLog } from './debug.js';
+import { hash128 } from './hash.js';
 
 /** Job directories untouched for this long are removed when a new one is made. */
 const jobDirectoryLifetime = 7 * 24 * 60 * 60 * 1_000;
@@ -20,7 +20,7 @@ export function lockRoot(lockDirVariable: string | undefined): string {
  */
 export function jobDirectoryName(jobId: string): string {
   const slug = jobId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
-  const hash = createHash('sha256').update(jobId).digest('hex').slice(0, 32);
+  const hash = hash128(jobId);
   return `${slug}-${hash}`;
 }
 
@@ -64,6 +64,11 @@ function ensureDirectory(path: string, createParents: boolean, isRoot: boolean, 
     return false;
   }
   return created ? 'created' : 'existing';
+}
+
+/** Ours, a real directory, and (for the root) mode 0700. */
+export function isSafeDirectory(stats: Stats, isRoot: boolean): boolean {
+  return unsafe(stats, isRoot) === undefined;
 }
 
 function unsafe(stats: Stats, isRoot: boolean): string | undefined {

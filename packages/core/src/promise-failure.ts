@@ -11,6 +11,7 @@ import {
   readTransports,
 } from './environment.js';
 import { PromiseFailureError } from './errors.js';
+import { findRecord, sharedRecord } from './record.js';
 import { createRedactor, prepareReason } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -88,6 +89,14 @@ async function join(
   }
   const redact = createRedactor(env);
   const log = createDebugLog(isDebugOn(env), redact);
+  const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
+  const record = findRecord(lockDirVariable, jobId, exitStatus, log);
+  if (record !== undefined) {
+    log(`exit status ${exitStatus} was already ${record.accepted ? 'promised' : 'refused'} by another process`);
+    const declaration = sharedRecord(record, redact);
+    settled.set(key, declaration);
+    return toResult(declaration, exitStatus, undefined);
+  }
   const caller: Caller = { requested: false };
   const deadline = Date.now() + timeout;
   const shared = declareOnce({
@@ -99,7 +108,7 @@ async function join(
     env,
     transports,
     extraHeaders: readRequestHeaders(env),
-    lockDirVariable: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR,
+    lockDirVariable,
     deadline,
     redact,
     log,

@@ -1,0 +1,54 @@
+// Shared pieces of the benchmark: child processes, medians, a temporary lock directory per scenario.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const root = new URL('..', import.meta.url).pathname;
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** A fresh directory, removed at exit. */
+export function scratch(prefix = 'pf-bench-') {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+/** Runs a command to completion: { code, stdout, stderr, ms }. */
+export function run(command, args, { env, cwd = root, timeout = 300_000 } = {}) {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started, pid: child.pid });
+    });
+  });
+}
+
+/** Starts a process and returns it with a promise of its result. */
+export function start(command, args, { env, cwd = root } = {}) {
+  const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  const done = new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout })));
+  return { child, done };
+}
+
+export function formatMs(ms) {
+  if (ms < 0.01) return `${(ms * 1_000).toFixed(2)} µs`;
+  if (ms < 1) return `${(ms * 1_000).toFixed(0)} µs`;
+  if (ms < 10_000) return `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+  return `${(ms / 1_000).toFixed(1)} s`;
+}

@@ -1,0 +1,72 @@
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DebugLog } from './debug.js';
+import type { Declaration } from './declaration.js';
+import { isSafeDirectory, jobDirectoryName, lockRoot } from './lock-directory.js';
+import type { Redactor } from './redact.js';
+import type { Transport } from './types.js';
+
+/** What a process recorded for a job and exit status: shared by every later call, in any process. */
+export interface DeclarationRecord {
+  exitStatus: number;
+  accepted: boolean;
+  transport?: Transport | undefined;
+  upstreamStatus?: number | undefined;
+  error?: string | undefined;
+  recordedAt: string;
+}
+
+export function recordPath(jobDirectory: string, exitStatus: number): string {
+  return join(jobDirectory, `exit-${exitStatus}.result`);
+}
+
+/** The record at `path`, if there is a readable one. A file that cannot be parsed is ignored. */
+export function readRecord(path: string, exitStatus: number, log: DebugLog): DeclarationRecord | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const record = JSON.parse(text) as DeclarationRecord;
+    if (typeof record === 'object' && record !== null && typeof record.accepted === 'boolean' && record.exitStatus === exitStatus) {
+      return record;
+    }
+  } catch {
+    // fall through
+  }
+  log(`ignoring an unreadable result file ${path}`);
+  return undefined;
+}
+
+/**
+ * The fast path of a fresh process: another process may already have recorded this exit status.
+ * Three system calls, no directory created, nothing loaded beyond `node:fs`: the claim (and undici)
+ * load only when there is no record. The directories are checked as carefully as when writing: a
+ * record planted in a directory that is not ours must not stop a declaration.
+ */
+export function findRecord(lockDirVariable: string | undefined, jobId: string, exitStatus: number, log: DebugLog): DeclarationRecord | undefined {
+  try {
+    const root = lockRoot(lockDirVariable);
+    if (!isSafeDirectory(lstatSync(root), true)) return undefined;
+    const directory = join(root, jobDirectoryName(jobId));
+    if (!isSafeDirectory(lstatSync(directory), false)) return undefined;
+    return readRecord(recordPath(directory, exitStatus), exitStatus, log);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Another process's record, as a declaration every caller here shares (`debounced`). */
+export function sharedRecord(record: DeclarationRecord, redact: Redactor): Declaration {
+  return {
+    starter: { requested: false },
+    outcome: 'debounced',
+    accepted: record.accepted,
+    transport: record.transport,
+    upstreamStatus: record.upstreamStatus,
+    error: record.error === undefined ? undefined : redact(record.error),
+    final: true,
+  };
+}
