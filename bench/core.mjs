@@ -80,7 +80,8 @@ export async function takeover({ quick }) {
         const holder = start(process.execPath, [child, 'hold'], { env });
         await fake.waitForAgentRequests(1);
         const waiters = Array.from({ length: 5 }, () => start(process.execPath, [child, 'race', '10'], { env }));
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        // Let every waiter start and settle into waiting (process start-up is not what is measured).
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
         const killedAt = Date.now();
         holder.child.kill('SIGKILL');
         const requests = await fake.waitForAgentRequests(2, { timeout: 10_000 });

@@ -5,10 +5,15 @@ export type DebugLog = (message: string) => void;
 
 export const silent: DebugLog = () => {};
 
-/** Every line goes through the redactor: a token must never reach a log, even a debug one. */
-export function createDebugLog(enabled: boolean, redact: Redactor): DebugLog {
+/**
+ * Every line goes through the redactor: a token must never reach a log, even a debug one. `redact` is
+ * a function returning the redactor, built on the first line only: most calls never log.
+ */
+export function createDebugLog(enabled: boolean, redactor: () => Redactor): DebugLog {
   if (!enabled) return silent;
+  let redact: Redactor | undefined;
   return (message) => {
+    redact ??= redactor();
     try {
       process.stderr.write(`promise-failure: ${redact(message)}\n`);
     } catch {

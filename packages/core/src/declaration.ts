@@ -60,7 +60,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
       switch (claimed.kind) {
         case 'recorded':
           plan.log(`exit status ${plan.exitStatus} was already ${claimed.record.accepted ? 'promised' : 'refused'} by another process`);
-          return { ...sharedRecord(claimed.record, plan.redact), starter: plan.caller };
+          return { ...sharedRecord(claimed.record), starter: plan.caller };
         case 'released':
           return shared(plan, false, undefined, undefined, claimed.error ?? 'another process could not declare', false);
         case 'timed-out':

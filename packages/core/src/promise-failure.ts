@@ -12,7 +12,7 @@ import {
 } from './environment.js';
 import { PromiseFailureError } from './errors.js';
 import { findRecord, sharedRecord } from './record.js';
-import { createRedactor, prepareReason } from './redact.js';
+import { createRedactor, prepareReason, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
 import { validateOptions } from './validate-options.js';
 
@@ -87,13 +87,15 @@ async function join(
   if (!transports.jobApi && !transports.agentApi) {
     return skip(exitStatus, 'no way to reach Buildkite (neither the Job API socket and token nor BUILDKITE_AGENT_ACCESS_TOKEN is set)');
   }
-  const redact = createRedactor(env);
-  const log = createDebugLog(isDebugOn(env), redact);
+  // Another process may have recorded the outcome already: then nothing more is read, built or loaded.
+  let redact: Redactor | undefined;
+  const redactor = () => (redact ??= createRedactor(env));
+  const log = createDebugLog(isDebugOn(env), redactor);
   const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
   const record = findRecord(lockDirVariable, jobId, exitStatus, log);
   if (record !== undefined) {
     log(`exit status ${exitStatus} was already ${record.accepted ? 'promised' : 'refused'} by another process`);
-    const declaration = sharedRecord(record, redact);
+    const declaration = sharedRecord(record);
     settled.set(key, declaration);
     return toResult(declaration, exitStatus, undefined);
   }
@@ -104,13 +106,13 @@ async function join(
     caller,
     jobId,
     exitStatus,
-    reason: prepareReason(call.reason, redact),
+    reason: prepareReason(call.reason, redactor()),
     env,
     transports,
     extraHeaders: readRequestHeaders(env),
     lockDirVariable,
     deadline,
-    redact,
+    redact: redactor(),
     log,
   });
   return waitFor(shared, caller, exitStatus, timeout, call.signal);

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { DebugLog } from './debug.js';
 import type { Declaration } from './declaration.js';
 import { isSafeDirectory, jobDirectoryName, lockRoot } from './lock-directory.js';
-import type { Redactor } from './redact.js';
 import type { Transport } from './types.js';
 
 /** What a process recorded for a job and exit status: shared by every later call, in any process. */
@@ -58,15 +57,15 @@ export function findRecord(lockDirVariable: string | undefined, jobId: string, e
   }
 }
 
-/** Another process's record, as a declaration every caller here shares (`debounced`). */
-export function sharedRecord(record: DeclarationRecord, redact: Redactor): Declaration {
+/** Another process's record (redacted when it was written), as a declaration every caller here shares. */
+export function sharedRecord(record: DeclarationRecord): Declaration {
   return {
     starter: { requested: false },
     outcome: 'debounced',
     accepted: record.accepted,
     transport: record.transport,
     upstreamStatus: record.upstreamStatus,
-    error: record.error === undefined ? undefined : redact(record.error),
+    error: record.error,
     final: true,
   };
 }
