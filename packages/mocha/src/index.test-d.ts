@@ -1,0 +1,22 @@
+import { expectTypeOf, test } from 'vitest';
+import PromiseFailureReporter, { type PromiseFailureMochaOptions } from './index.js';
+import { configure } from './register.js';
+
+test('the reporter is a Mocha reporter class', () => {
+  expectTypeOf(PromiseFailureReporter).constructorParameters.toEqualTypeOf<
+    [runner: unknown, mochaOptions?: Record<string, unknown> & { reporterOption?: Record<string, unknown>; reporterOptions?: Record<string, unknown> }]
+  >();
+  expectTypeOf<PromiseFailureReporter['done']>().parameters.toEqualTypeOf<[failures: number, fn: (failures: number) => void]>();
+});
+
+test('options', () => {
+  expectTypeOf<PromiseFailureMochaOptions>().toEqualTypeOf<{
+    exitStatus?: number;
+    flushTimeout?: number;
+    enabled?: boolean;
+    timeout?: number;
+  }>();
+  expectTypeOf(configure).parameters.toEqualTypeOf<[options?: PromiseFailureMochaOptions]>();
+  // @ts-expect-error exitStatus is a number
+  configure({ exitStatus: '2' });
+});
