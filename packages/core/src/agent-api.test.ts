@@ -12,7 +12,9 @@ describe('escapeJobId', () => {
 
 describe('promiseFailureUrl', () => {
   it('appends the route to the endpoint, with or without a trailing slash', () => {
-    expect(promiseFailureUrl('https://agent.buildkite.com/v3', 'j.1').href).toBe('https://agent.buildkite.com/v3/jobs/j%2E1/promise_failure');
+    expect(promiseFailureUrl('https://agent.buildkite.com/v3', 'j.1').href).toBe(
+      'https://agent.buildkite.com/v3/jobs/j%2E1/promise_failure',
+    );
     expect(promiseFailureUrl('http://127.0.0.1:8080/v3/', 'j').href).toBe('http://127.0.0.1:8080/v3/jobs/j/promise_failure');
   });
 

@@ -80,7 +80,7 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
 
   const attempt = async (attemptNumber: number): Promise<number> => {
     const left = declaration.deadline - Date.now();
-    if (left <= 0) throw new AbortError(timedOut(declaration, shown));
+    if (left <= 0) throw new AbortError(timedOut(shown));
     declaration.log(`PUT ${shown} (attempt ${attemptNumber} of ${maximumAttempts})`);
     let response: Dispatcher.ResponseData;
     try {
@@ -92,7 +92,7 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
         signal: AbortSignal.timeout(left),
       });
     } catch (cause) {
-      if (Date.now() >= declaration.deadline) throw new AbortError(timedOut(declaration, shown));
+      if (Date.now() >= declaration.deadline) throw new AbortError(timedOut(shown));
       throw new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${networkMessage(cause)}`, { cause });
     }
     const text = await response.body.text().catch(() => '');
@@ -140,7 +140,7 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
   }
 }
 
-function timedOut(declaration: AgentApiDeclaration, shown: string): PromiseFailureError {
+function timedOut(shown: string): PromiseFailureError {
   return new PromiseFailureError(ErrorCode.Timeout, `[PUT] "${shown}": timed out before Buildkite answered`);
 }
 
@@ -168,11 +168,10 @@ function answerError(
   const said = message ? ` (Buildkite: ${JSON.stringify(redact(message).slice(0, 200))})` : '';
   const retryAfterMs = parseRetryAfter(retryAfterHeader);
   if (!decoded) {
-    return new PromiseFailureError(
-      ErrorCode.Transient,
-      `[PUT] "${shown}": ${status} with an error page that is not Buildkite's JSON`,
-      { upstreamStatus: status, retryAfterMs },
-    );
+    return new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${status} with an error page that is not Buildkite's JSON`, {
+      upstreamStatus: status,
+      retryAfterMs,
+    });
   }
   const code = isTerminalStatus(status) ? ErrorCode.Refused : ErrorCode.Transient;
   return new PromiseFailureError(code, `[PUT] "${shown}": ${status} — ${describeStatus(status)}${said}`, {

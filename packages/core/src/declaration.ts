@@ -87,7 +87,14 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
     sent = await sendDeclaration(plan);
   } catch (error) {
     // sendDeclaration resolves for every Buildkite answer; this is a bug or a broken install.
-    sent = { outcome: 'declared', accepted: false, transport: undefined, upstreamStatus: undefined, error: plan.redact(String((error as Error)?.message ?? error)), final: false };
+    sent = {
+      outcome: 'declared',
+      accepted: false,
+      transport: undefined,
+      upstreamStatus: undefined,
+      error: plan.redact(String((error as Error)?.message ?? error)),
+      final: false,
+    };
   }
   if (held) {
     if (sent.final) {

@@ -12,7 +12,9 @@ export function diagnose(env: Env): string[] {
   const set = (name: string) => (env[name] ? 'set' : 'not set');
   const lines: string[] = [];
   const jobId = env.BUILDKITE_JOB_ID;
-  lines.push(`in a Buildkite job: ${jobId ? `yes (BUILDKITE_JOB_ID=${jobId})` : 'no (BUILDKITE_JOB_ID is not set): every call is skipped'}`);
+  lines.push(
+    `in a Buildkite job: ${jobId ? `yes (BUILDKITE_JOB_ID=${jobId})` : 'no (BUILDKITE_JOB_ID is not set): every call is skipped'}`,
+  );
   const toggle = env.BUILDKITE_PROMISE_FAILURE;
   lines.push(`turned off: ${isTurnedOff(toggle) ? `yes (BUILDKITE_PROMISE_FAILURE=${toggle}): every call is skipped` : 'no'}`);
   const exitStatus = readExitStatus(env.BUILDKITE_PROMISE_FAILURE_EXIT_STATUS);
@@ -22,7 +24,8 @@ export function diagnose(env: Env): string[] {
 
   const socket = env.BUILDKITE_AGENT_JOB_API_SOCKET;
   let jobApi: string;
-  if (!socket) jobApi = 'not usable: BUILDKITE_AGENT_JOB_API_SOCKET is not set (agent before 3.64, --no-job-api, or a container without the socket)';
+  if (!socket)
+    jobApi = 'not usable: BUILDKITE_AGENT_JOB_API_SOCKET is not set (agent before 3.64, --no-job-api, or a container without the socket)';
   else if (!env.BUILDKITE_AGENT_JOB_API_TOKEN) jobApi = 'not usable: BUILDKITE_AGENT_JOB_API_TOKEN is not set';
   else {
     let kind: string;
@@ -31,9 +34,10 @@ export function diagnose(env: Env): string[] {
     } catch (error) {
       kind = `missing (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
     }
-    jobApi = kind === 'a socket'
-      ? `usable (socket ${socket}, token set); agents before 3.130 answer 404 and the Agent API is used instead`
-      : `configured but the socket ${socket} is ${kind}: the Agent API will be used`;
+    jobApi =
+      kind === 'a socket'
+        ? `usable (socket ${socket}, token set); agents before 3.130 answer 404 and the Agent API is used instead`
+        : `configured but the socket ${socket} is ${kind}: the Agent API will be used`;
   }
   lines.push(`Job API: ${jobApi}`);
 

@@ -44,16 +44,27 @@ describe('readTimeout', () => {
 describe('readTransports', () => {
   it('needs both the socket and the token for the Job API, and the access token for the Agent API', () => {
     expect(readTransports({ BUILDKITE_AGENT_JOB_API_SOCKET: '/s' })).toEqual({});
-    expect(readTransports({ BUILDKITE_AGENT_JOB_API_SOCKET: '/s', BUILDKITE_AGENT_JOB_API_TOKEN: 't' })).toEqual({ jobApi: { socket: '/s', token: 't' } });
-    expect(readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a' })).toEqual({ agentApi: { endpoint: 'https://agent.buildkite.com/v3', token: 'a' } });
-    expect(readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a', BUILDKITE_AGENT_ENDPOINT: 'http://x/v3' }).agentApi?.endpoint).toBe('http://x/v3');
+    expect(readTransports({ BUILDKITE_AGENT_JOB_API_SOCKET: '/s', BUILDKITE_AGENT_JOB_API_TOKEN: 't' })).toEqual({
+      jobApi: { socket: '/s', token: 't' },
+    });
+    expect(readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a' })).toEqual({
+      agentApi: { endpoint: 'https://agent.buildkite.com/v3', token: 'a' },
+    });
+    expect(readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a', BUILDKITE_AGENT_ENDPOINT: 'http://x/v3' }).agentApi?.endpoint).toBe(
+      'http://x/v3',
+    );
   });
 });
 
 describe('readRequestHeaders', () => {
   it('turns BUILDKITE_REQUEST_HEADER_<X> into Buildkite-<X>, skipping unusable names', () => {
     expect(
-      readRequestHeaders({ BUILDKITE_REQUEST_HEADER_TIMESTAMP: '1', BUILDKITE_REQUEST_HEADER_SOME_THING: 'v', 'BUILDKITE_REQUEST_HEADER_BAD NAME': 'x', OTHER: 'y' }),
+      readRequestHeaders({
+        BUILDKITE_REQUEST_HEADER_TIMESTAMP: '1',
+        BUILDKITE_REQUEST_HEADER_SOME_THING: 'v',
+        'BUILDKITE_REQUEST_HEADER_BAD NAME': 'x',
+        OTHER: 'y',
+      }),
     ).toEqual({ 'Buildkite-TIMESTAMP': '1', 'Buildkite-SOME-THING': 'v' });
   });
 });

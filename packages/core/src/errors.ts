@@ -48,12 +48,7 @@ export function isTransient(error: unknown): boolean {
 }
 
 /** A `TypeError` or `RangeError` for an option passed in code, naming the option and the value. */
-export function invalidOption(
-  kind: typeof TypeError | typeof RangeError,
-  option: string,
-  expected: string,
-  value: unknown,
-): Error {
+export function invalidOption(kind: typeof TypeError | typeof RangeError, option: string, expected: string, value: unknown): Error {
   const error = new kind(`Expected \`${option}\` to be ${expected}, got ${describeValue(value)}.`);
   Object.defineProperty(error, 'code', { value: ErrorCode.InvalidOption, enumerable: true });
   return error;

@@ -4,7 +4,9 @@ import { ErrorCode, type PromiseFailureOptions, type PromiseFailureResult, promi
 test('promiseFailure takes optional options and resolves with a result', () => {
   expectTypeOf(promiseFailure).parameter(0).toEqualTypeOf<PromiseFailureOptions | undefined>();
   expectTypeOf(promiseFailure()).resolves.toEqualTypeOf<PromiseFailureResult>();
-  expectTypeOf(promiseFailure({ exitStatus: 2, reason: 'why', env: { A: 'b' }, timeout: 5, signal: AbortSignal.timeout(1) })).resolves.toEqualTypeOf<PromiseFailureResult>();
+  expectTypeOf(
+    promiseFailure({ exitStatus: 2, reason: 'why', env: { A: 'b' }, timeout: 5, signal: AbortSignal.timeout(1) }),
+  ).resolves.toEqualTypeOf<PromiseFailureResult>();
 });
 
 test('the result names its outcome and transport exactly', () => {

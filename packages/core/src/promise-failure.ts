@@ -1,15 +1,7 @@
 import pMemoize from 'p-memoize';
 import { createDebugLog } from './debug.js';
 import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
-import {
-  type Env,
-  isDebugOn,
-  isTurnedOff,
-  readExitStatus,
-  readRequestHeaders,
-  readTimeout,
-  readTransports,
-} from './environment.js';
+import { type Env, isDebugOn, isTurnedOff, readExitStatus, readRequestHeaders, readTimeout, readTransports } from './environment.js';
 import { PromiseFailureError } from './errors.js';
 import { findRecord, sharedRecord } from './record.js';
 import { createRedactor, prepareReason, type Redactor } from './redact.js';
@@ -70,13 +62,7 @@ export async function promiseFailure(options?: PromiseFailureOptions): Promise<P
 }
 
 /** The slow path: the first call for a key, or one while its declaration is in flight. */
-async function join(
-  call: PromiseFailureOptions,
-  env: Env,
-  jobId: string,
-  exitStatus: number,
-  key: string,
-): Promise<PromiseFailureResult> {
+async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitStatus: number, key: string): Promise<PromiseFailureResult> {
   let timeout = call.timeout;
   if (timeout === undefined) {
     const parsed = readTimeout(env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS);
@@ -149,7 +135,12 @@ function waitFor(
     shared.then(
       (declaration) => finish(toResult(declaration, exitStatus, caller)),
       (error: unknown) =>
-        finish({ outcome: caller.requested ? 'declared' : 'debounced', accepted: false, exitStatus, error: `unexpected error: ${String((error as Error)?.message ?? error)}` }),
+        finish({
+          outcome: caller.requested ? 'declared' : 'debounced',
+          accepted: false,
+          exitStatus,
+          error: `unexpected error: ${String((error as Error)?.message ?? error)}`,
+        }),
     );
   });
 }

@@ -45,7 +45,12 @@ export function readRecord(path: string, exitStatus: number, log: DebugLog): Dec
  * load only when there is no record. The directories are checked as carefully as when writing: a
  * record planted in a directory that is not ours must not stop a declaration.
  */
-export function findRecord(lockDirVariable: string | undefined, jobId: string, exitStatus: number, log: DebugLog): DeclarationRecord | undefined {
+export function findRecord(
+  lockDirVariable: string | undefined,
+  jobId: string,
+  exitStatus: number,
+  log: DebugLog,
+): DeclarationRecord | undefined {
   try {
     const root = lockRoot(lockDirVariable);
     if (!isSafeDirectory(lstatSync(root), true)) return undefined;

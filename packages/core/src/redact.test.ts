@@ -12,7 +12,12 @@ describe('createRedactor', () => {
   });
 
   it('replaces the default patterns with BUILDKITE_REDACTED_VARS, case-sensitively', () => {
-    const redact = createRedactor({ BUILDKITE_REDACTED_VARS: 'CUSTOM_*', CUSTOM_THING: 'sekrit-1', OTHER_TOKEN: 'still-here', custom_lower: 'lower-case' });
+    const redact = createRedactor({
+      BUILDKITE_REDACTED_VARS: 'CUSTOM_*',
+      CUSTOM_THING: 'sekrit-1',
+      OTHER_TOKEN: 'still-here',
+      custom_lower: 'lower-case',
+    });
     expect(redact('sekrit-1 still-here lower-case')).toBe('[REDACTED] still-here lower-case');
   });
 

@@ -53,7 +53,10 @@ export function createRedactor(env: Env): Redactor {
 
 function parsePatterns(value: string | undefined): RegExp[] {
   const names = value === undefined ? defaultRedactedVars : value.split(',');
-  return names.map((name) => name.trim()).filter((name) => name !== '').map(globToRegExp);
+  return names
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+    .map(globToRegExp);
 }
 
 /** `*` any run of characters, `?` one, `[…]` a class; everything else literal. */

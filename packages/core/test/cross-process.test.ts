@@ -134,7 +134,10 @@ describe('a holder that dies (guarantee 4)', () => {
     fake.fault({ hang: true });
     const env = jobEnv(fake);
     // The holder's parent is a shell that then becomes `sleep`, which never reaps it.
-    const shell = spawn('sh', ['-c', `"${process.execPath}" "${callerPath}" '{"calls":1}' >/dev/null 2>&1 & exec sleep 30`], { env, stdio: 'ignore' });
+    const shell = spawn('sh', ['-c', `"${process.execPath}" "${callerPath}" '{"calls":1}' >/dev/null 2>&1 & exec sleep 30`], {
+      env,
+      stdio: 'ignore',
+    });
     try {
       await fake.waitForAgentRequests(1);
       const pid = await waitFor(() => holderPid(env));

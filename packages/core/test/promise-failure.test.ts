@@ -97,7 +97,7 @@ describe('declared', () => {
     const env = jobEnv(fake, { DATABASE_PASSWORD: 'correct-horse' });
     const token = env.BUILDKITE_AGENT_ACCESS_TOKEN as string;
     await promiseFailure({ env, reason: `password correct-horse token ${token} ${'x'.repeat(2_000)}` });
-    const reason = (fake.agentApiRequests()[0]?.body as { reason: string }).reason;
+    const reason = (fake.agentApiRequests()[0]?.body as { reason: string } | undefined)?.reason ?? '';
     expect(reason.startsWith('password [REDACTED] token [REDACTED] xxx')).toBe(true);
     expect(Array.from(reason)).toHaveLength(1_000);
   });
@@ -119,7 +119,13 @@ describe('in-process coalescing (guarantee 1)', () => {
     const env = jobEnv(fake);
     expect((await promiseFailure({ env })).outcome).toBe('declared');
     for (let index = 0; index < 50; index++) {
-      expect(await promiseFailure({ env })).toEqual({ outcome: 'debounced', accepted: true, exitStatus: 1, transport: 'agent-api', upstreamStatus: 204 });
+      expect(await promiseFailure({ env })).toEqual({
+        outcome: 'debounced',
+        accepted: true,
+        exitStatus: 1,
+        transport: 'agent-api',
+        upstreamStatus: 204,
+      });
     }
     expect(fake.agentApiRequests()).toHaveLength(1);
   });
@@ -188,7 +194,7 @@ describe('retries (guarantee 2)', () => {
     expect(times).toHaveLength(5);
     const gaps = times.slice(1).map((at, index) => at - (times[index] as number));
     // Full jitter: each wait is somewhere between 0 and 250·2^(n-1) ms (plus scheduling).
-    gaps.forEach((gap, index) => expect(gap).toBeLessThanOrEqual(250 * 2 ** index + 200));
+    for (const [index, gap] of gaps.entries()) expect(gap).toBeLessThanOrEqual(250 * 2 ** index + 200);
   });
 
   it('honours Retry-After', async () => {
@@ -262,7 +268,10 @@ describe('the Job API (guarantee 3)', () => {
 
   it("takes a 200 with accepted: false as Buildkite's answer: no fallback, and a terminal one is kept", async () => {
     const fake = await fakeBuildkite();
-    fake.faultJobApi({ status: 200, body: JSON.stringify({ outcome: 'declared', accepted: false, upstream_status: 409, error: 'already promised 2' }) });
+    fake.faultJobApi({
+      status: 200,
+      body: JSON.stringify({ outcome: 'declared', accepted: false, upstream_status: 409, error: 'already promised 2' }),
+    });
     const env = jobEnv(fake);
     const result = await promiseFailure({ env });
     expect(result).toMatchObject({ outcome: 'declared', accepted: false, transport: 'job-api', upstreamStatus: 409 });
@@ -274,7 +283,10 @@ describe('the Job API (guarantee 3)', () => {
 
   it('does not keep a transient refusal from the Job API', async () => {
     const fake = await fakeBuildkite();
-    fake.faultJobApi({ status: 200, body: JSON.stringify({ outcome: 'declared', accepted: false, upstream_status: 503, error: 'upstream down' }) });
+    fake.faultJobApi({
+      status: 200,
+      body: JSON.stringify({ outcome: 'declared', accepted: false, upstream_status: 503, error: 'upstream down' }),
+    });
     const env = jobEnv(fake);
     expect(await promiseFailure({ env })).toMatchObject({ accepted: false, upstreamStatus: 503, transport: 'job-api' });
     expect(await promiseFailure({ env })).toMatchObject({ outcome: 'declared', accepted: true, transport: 'job-api' });

@@ -87,7 +87,10 @@ describe('proxies (guarantee 7)', () => {
     const fake = await fakeBuildkite();
     const proxy = await startProxy();
     try {
-      expect(await promiseFailure({ env: jobEnv(fake, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }) })).toMatchObject({ transport: 'job-api', accepted: true });
+      expect(await promiseFailure({ env: jobEnv(fake, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }) })).toMatchObject({
+        transport: 'job-api',
+        accepted: true,
+      });
       expect(proxy.seen).toHaveLength(0);
     } finally {
       await proxy.close();

@@ -84,7 +84,11 @@ export interface CallerSummary {
 }
 
 /** Runs `calls` concurrent `promiseFailure()` calls in a child process and returns its summary. */
-export async function runCaller(env: Record<string, string>, calls = 1, options: { exitStatus?: number; reason?: string; timeout?: number } = {}): Promise<CallerSummary> {
+export async function runCaller(
+  env: Record<string, string>,
+  calls = 1,
+  options: { exitStatus?: number; reason?: string; timeout?: number } = {},
+): Promise<CallerSummary> {
   const child = startNode([callerPath, JSON.stringify({ calls, ...options })], env);
   const result = await child.done;
   if (result.code !== 0) throw new Error(`caller exited ${result.code}: ${result.stderr}`);

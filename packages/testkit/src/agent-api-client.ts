@@ -1,4 +1,4 @@
-import { type Agent, STATUS_CODES, request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest, STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { escapeJobId } from './http-helpers.js';
 

@@ -82,10 +82,14 @@ describe('Agent API: PUT /v3/jobs/{id}/promise_failure', () => {
     expect(forbidden.json).toEqual({ message: expect.any(String) });
     expect(fake.promisedExitStatus()).toBeUndefined();
 
-    const own = await putPromiseFailure(fake, { exit_status: 7 }, {
-      escapedJobId: 'other-job',
-      token: other.env.BUILDKITE_AGENT_ACCESS_TOKEN,
-    });
+    const own = await putPromiseFailure(
+      fake,
+      { exit_status: 7 },
+      {
+        escapedJobId: 'other-job',
+        token: other.env.BUILDKITE_AGENT_ACCESS_TOKEN,
+      },
+    );
     expect(own.status).toBe(204);
     expect(fake.promisedExitStatus('other-job')).toBe(7);
     expect(fake.promisedExitStatus()).toBeUndefined();

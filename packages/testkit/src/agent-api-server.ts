@@ -56,7 +56,13 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
     recorder.recordBody(record, parseBody(await readBody(request)));
     if (latency > 0) await sleep(latency, undefined, { signal });
     if (fault !== undefined) {
-      const handled = await applyFault(fault, reply, () => resetConnection(request), (text) => ({ message: text }), signal);
+      const handled = await applyFault(
+        fault,
+        reply,
+        () => resetConnection(request),
+        (text) => ({ message: text }),
+        signal,
+      );
       if (handled) return;
     }
 
@@ -65,7 +71,7 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
     const authorization = /^Token (.+)$/.exec(request.headers.authorization ?? '');
     const tokenJob = authorization?.[1] === undefined ? undefined : jobs.findByToken(authorization[1]);
     if (tokenJob === undefined) return replyJson(401, message('Unauthorized: a valid agent access token is required'));
-    if (tokenJob.id !== jobId) return replyJson(403, message("Forbidden: this access token belongs to another job"));
+    if (tokenJob.id !== jobId) return replyJson(403, message('Forbidden: this access token belongs to another job'));
     if (!enabled) return replyJson(404, message('Promised failures are not enabled for this organization'));
     const job = jobs.get(jobId);
     if (job.finished) return replyJson(422, message('Job is not running'));
@@ -74,10 +80,7 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
     if (typeof exitStatus === 'string') return replyJson(422, message(exitStatus));
     if (job.promisedExitStatus === undefined) job.promisedExitStatus = exitStatus;
     else if (job.promisedExitStatus !== exitStatus) {
-      return replyJson(
-        409,
-        message(`A different exit status (${job.promisedExitStatus}) was already promised for this job`),
-      );
+      return replyJson(409, message(`A different exit status (${job.promisedExitStatus}) was already promised for this job`));
     }
     return reply(204, '');
   }

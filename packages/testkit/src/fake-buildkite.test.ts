@@ -108,10 +108,14 @@ describe('jobs', () => {
     const fake = await start();
     const other = fake.addJob({ jobId: 'other' });
     fake.finishJob('other');
-    const answer = await putPromiseFailure(fake, { exit_status: 1 }, {
-      escapedJobId: 'other',
-      token: other.env.BUILDKITE_AGENT_ACCESS_TOKEN,
-    });
+    const answer = await putPromiseFailure(
+      fake,
+      { exit_status: 1 },
+      {
+        escapedJobId: 'other',
+        token: other.env.BUILDKITE_AGENT_ACCESS_TOKEN,
+      },
+    );
     expect(answer.status).toBe(422);
     expect((await putPromiseFailure(fake, { exit_status: 1 })).status).toBe(204);
     expect(() => fake.finishJob('nope')).toThrow(/"nope"/);

@@ -166,7 +166,9 @@ function validateOptions(options: FakeBuildkiteOptions): Settings {
   }
   const { jobApi = 'current', jobId, enabled = true, latency = 0, agentRetry } = options;
   if (!JOB_API_MODES.includes(jobApi)) {
-    throw new TypeError(`Expected \`jobApi\` to be one of ${JOB_API_MODES.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(jobApi)}.`);
+    throw new TypeError(
+      `Expected \`jobApi\` to be one of ${JOB_API_MODES.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(jobApi)}.`,
+    );
   }
   if (jobId !== undefined && (typeof jobId !== 'string' || jobId === '')) {
     throw new TypeError(`Expected \`jobId\` to be a non-empty string, got ${JSON.stringify(jobId)}.`);

@@ -39,22 +39,12 @@ function canAnswer(response: ServerResponse): boolean {
 }
 
 /** Answers with a JSON body. */
-export function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   sendRaw(response, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 }
 
 /** Answers with a raw body (or none, for an empty string). */
-export function sendRaw(
-  response: ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
+export function sendRaw(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (!canAnswer(response)) return;
   response.writeHead(status, body === '' ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   response.end(body);

@@ -1,19 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  type FakeBuildkite,
-  type FakeBuildkiteOptions,
-  type Fault,
-  type RecordedRequest,
-  startFakeBuildkite,
-} from './index.js';
+import { type FakeBuildkite, type FakeBuildkiteOptions, type Fault, type RecordedRequest, startFakeBuildkite } from './index.js';
 
 describe('public types', () => {
   it('startFakeBuildkite takes optional options and resolves a FakeBuildkite', () => {
     expectTypeOf(startFakeBuildkite).parameter(0).toEqualTypeOf<FakeBuildkiteOptions | undefined>();
     expectTypeOf(startFakeBuildkite).returns.resolves.toEqualTypeOf<FakeBuildkite>();
-    expectTypeOf<FakeBuildkiteOptions['jobApi']>().toEqualTypeOf<
-      'current' | 'without-route' | 'none' | 'dead-socket' | undefined
-    >();
+    expectTypeOf<FakeBuildkiteOptions['jobApi']>().toEqualTypeOf<'current' | 'without-route' | 'none' | 'dead-socket' | undefined>();
   });
 
   it('accepts every fault kind, and refuses a fault without a kind', () => {

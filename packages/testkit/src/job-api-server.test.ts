@@ -60,7 +60,7 @@ describe("Job API 'current': authentication and validation", () => {
     expect(fake.agentApiRequests()).toEqual([]);
   });
 
-  it('answers Go\'s plain-text 404 to other routes, and 405 to another method on the route', async () => {
+  it("answers Go's plain-text 404 to other routes, and 405 to another method on the route", async () => {
     const fake = await start();
     const notFound = await callJobApi(fake, undefined, { path: '/api/current-job/v0/env', method: 'GET' });
     expect(notFound).toMatchObject({ status: 404, text: '404 page not found\n' });
@@ -120,7 +120,7 @@ describe("Job API 'current': the coordinator", () => {
     expect(fake.agentApiRequests()[0]?.body).toEqual({ exit_status: 1, reason: `caller ${declaredBy}` });
   });
 
-  it('declares a different exit status on its own, and shares Buildkite\'s 409 for it', async () => {
+  it("declares a different exit status on its own, and shares Buildkite's 409 for it", async () => {
     const fake = await start();
     await callJobApi(fake, { exit_status: 1 });
     const other = await callJobApi(fake, { exit_status: 2 });

@@ -42,13 +42,18 @@ export async function startJobApiServer(options: JobApiServerOptions): Promise<R
       record.status = status;
       sendRaw(response, status, body, headers);
     };
-    const replyJson = (status: number, body: unknown) =>
-      reply(status, JSON.stringify(body), { 'content-type': 'application/json' });
+    const replyJson = (status: number, body: unknown) => reply(status, JSON.stringify(body), { 'content-type': 'application/json' });
 
     const rawBody = await readBody(request);
     recorder.recordBody(record, parseBody(rawBody));
     if (fault !== undefined) {
-      const handled = await applyFault(fault, reply, () => resetConnection(request), (text) => ({ error: text }), signal);
+      const handled = await applyFault(
+        fault,
+        reply,
+        () => resetConnection(request),
+        (text) => ({ error: text }),
+        signal,
+      );
       if (handled) return;
     }
 
