@@ -199,7 +199,7 @@ describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $majo
     expect(job.buildkite.requests).toHaveLength(0);
   });
 
-  it.each(['--exit', '--bail', '--parallel --exit'])('%s: it still waits for Buildkite', async (flags) => {
+  it.each(['--exit', '--bail', '--parallel --exit', '--parallel --bail'])('%s: it still waits for Buildkite', async (flags) => {
     await job.close();
     job = await startJob({ latency: 1500 });
     const run = await runMocha(mocha, [...reporterArgs, ...flags.split(' '), 'fail/'], job.env);
