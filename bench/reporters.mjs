@@ -1,0 +1,101 @@
+// The reporters' rows of `npm run bench`: each runner on a passing suite and on one with many failures, wall
+// time with and without the reporter. Runs alternate (with, without, without, with, …) so drift in the
+// machine's load falls on both sides; figures are medians. Every run is in its own fake Buildkite job with its
+// own lock directory, and both sides get the job's variables: only the reporter differs.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startFakeBuildkite } from '@promise-failure/testkit';
+import { generateSuites } from './suites.mjs';
+import { formatMs, median, root, run } from './support.mjs';
+
+/** The file a runner's `bin` names, from the repository's node_modules. */
+function binOf(name) {
+  const manifest = join(root, 'node_modules', name, 'package.json');
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8'));
+  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[name]);
+}
+
+const baseEnv = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', FORCE_COLOR: '0' });
+
+async function timeRun(suite, side, { latency, locks }) {
+  const buildkite = await startFakeBuildkite({ latency });
+  try {
+    const env = { ...baseEnv(), ...buildkite.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: mkdtempSync(join(locks, 'lock-')) };
+    const result = await run(process.execPath, [binOf(suite.runner), ...suite[side]], { env, cwd: suite.cwd, timeout: 180_000 });
+    return { ...result, requests: buildkite.agentApiRequests().length };
+  } finally {
+    await buildkite.close();
+  }
+}
+
+function describeRun(result) {
+  return `exit ${result.code}\n--- stdout (end)\n${result.stdout.slice(-2_000)}\n--- stderr (end)\n${result.stderr.slice(-2_000)}`;
+}
+
+/** Medians of `pairs` alternating runs with and without the reporter, after a warm-up of each (unless quick). */
+async function measure(suite, { pairs, warmUp, failing, latency, locks }) {
+  const times = { with: [], without: [] };
+  const requests = [];
+  for (let pair = warmUp ? -1 : 0; pair < pairs; pair++) {
+    for (const side of pair % 2 === 0 ? ['with', 'without'] : ['without', 'with']) {
+      const result = await timeRun(suite, side, { latency, locks });
+      if ((result.code !== 0) !== failing) throw new Error(`bench: ${suite.runner} ${side} the reporter: ${describeRun(result)}`);
+      if (pair < 0) continue; // the warm-up: caches, file system
+      times[side].push(result.ms);
+      if (side === 'with') requests.push(result.requests);
+    }
+  }
+  return { with: median(times.with), without: median(times.without), requests };
+}
+
+/**
+ * `benchReporters({ quick })` → rows `{ scenario, figure, ratio, target }`: per runner, a passing suite and a
+ * failing one (the fake Agent API answering after 50 ms). Quick mode: small suites, one run each side.
+ */
+export async function benchReporters({ quick }) {
+  const passing = quick ? { files: 4, testsPerFile: 10, failures: 0 } : { files: 20, testsPerFile: 50, failures: 0 };
+  const failing = quick ? { files: 4, testsPerFile: 10, failures: 20 } : { files: 20, testsPerFile: 50, failures: 500 };
+  const pairs = quick ? 1 : 5;
+  mkdirSync(join(root, '.tmp'), { recursive: true });
+  const directory = mkdtempSync(join(root, '.tmp', 'bench-reporters-'));
+  const locks = join(directory, 'locks');
+  mkdirSync(locks);
+  const rows = [];
+  const problems = [];
+  try {
+    const suites = { passing: generateSuites(join(directory, 'passing'), passing), failing: generateSuites(join(directory, 'failing'), failing) };
+    const tests = (shape) => (shape.files * shape.testsPerFile).toLocaleString('en');
+    for (const runner of ['jest', 'vitest', 'mocha']) {
+      for (const kind of ['passing', 'failing']) {
+        const shape = kind === 'passing' ? passing : failing;
+        const suite = { runner, ...suites[kind][runner] };
+        const result = await measure(suite, { pairs, warmUp: !quick, failing: kind === 'failing', latency: kind === 'failing' ? 50 : 0, locks });
+        const overhead = ((result.with - result.without) / result.without) * 100;
+        const runs = `median of ${pairs} alternating run${pairs > 1 ? 's' : ''} each`;
+        let scenario;
+        let figure = `${formatMs(result.with)} with the reporter, ${formatMs(result.without)} without (${runs})`;
+        let target;
+        if (kind === 'passing') {
+          scenario = `${runner} reporter, passing suite: ${tests(shape)} tests in ${shape.files} files`;
+          target = '≤ 1 % over';
+        } else {
+          scenario = `${runner} reporter, ${shape.failures.toLocaleString('en')} failures in ${tests(shape)} tests (Agent API latency 50 ms)`;
+          const all = new Set(result.requests);
+          figure += all.size === 1 ? `; ${result.requests[0]} request${result.requests[0] === 1 ? '' : 's'} per run` : `; requests per run: ${result.requests.join(', ')}`;
+          target = '≤ 2 % over, 1 request';
+          if (all.size !== 1 || !all.has(1)) problems.push(`${runner}: ${result.requests.join(', ')} requests per run, expected 1`);
+        }
+        rows.push({ scenario, figure, ratio: `${overhead >= 0 ? '+' : '−'}${Math.abs(overhead).toFixed(1)} % wall time`, target });
+      }
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+    if (readdirSync(join(root, '.tmp')).length === 0) rmSync(join(root, '.tmp'), { recursive: true, force: true });
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`bench: the reporters made other than 1 request:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
+    process.exitCode = 1;
+  }
+  return rows;
+}
+
