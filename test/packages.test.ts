@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runProcess } from './support/run-process.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
+
+const specifiers = [
+  '@promise-failure/core',
+  '@promise-failure/testkit',
+  '@promise-failure/jest',
+  '@promise-failure/vitest',
+  '@promise-failure/mocha',
+  '@promise-failure/mocha/register',
+] as const;
+
+interface Shape {
+  type: string;
+  name?: string;
+  isClass: boolean;
+  keys: string[];
+  exports: Record<string, string>;
+  defaultName?: string;
+}
+
+/*
+ * Loaded by plain Node in a child process, as a user's project loads them (not through Vitest's module
+ * graph): `import()` from an ES module, `require` from CommonJS (createRequire). Each module is described by
+ * what it exports and the type of each export.
+ */
+const describeModules = `
+import { createRequire } from 'node:module';
+const require = createRequire(process.cwd() + '/noop.js');
+const describe = (value) => ({
+  type: typeof value,
+  name: typeof value === 'function' ? value.name : undefined,
+  isClass: typeof value === 'function' && /^class\\b/.test(Function.prototype.toString.call(value)),
+  keys: Object.keys(value ?? {}).sort(),
+  exports: Object.fromEntries(Object.entries(value ?? {}).map(([key, entry]) => [key, typeof entry])),
+  defaultName: typeof value?.default === 'function' ? value.default.name : undefined,
+});
+const specifiers = ${JSON.stringify(specifiers)};
+const result = { esm: {}, cjs: {} };
+for (const specifier of specifiers) result.esm[specifier] = describe(await import(specifier));
+for (const specifier of specifiers) result.cjs[specifier] = describe(require(specifier));
+process.stdout.write(JSON.stringify(result));
+`;
+
+async function loadAll(): Promise<{ esm: Record<string, Shape>; cjs: Record<string, Shape> }> {
+  const run = await runProcess(process.execPath, ['--input-type=module', '--eval', describeModules], { cwd: here, env, timeout: 30_000 });
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+describe('every package loads from ESM and from CommonJS, with its exports', async () => {
+  const loaded = await loadAll();
+
+  it.each(['esm', 'cjs'] as const)('@promise-failure/core (%s): promiseFailure, ErrorCode, PromiseFailureError', (system) => {
+    const core = loaded[system]['@promise-failure/core'];
+    expect(core.exports).toMatchObject({ promiseFailure: 'function', ErrorCode: 'object', PromiseFailureError: 'function' });
+  });
+
+  it.each(['esm', 'cjs'] as const)('@promise-failure/testkit (%s): startFakeBuildkite', (system) => {
+    expect(loaded[system]['@promise-failure/testkit'].exports).toMatchObject({ startFakeBuildkite: 'function' });
+  });
+
+  it.each(['esm', 'cjs'] as const)('@promise-failure/jest (%s): the reporter class as default export', (system) => {
+    const jest = loaded[system]['@promise-failure/jest'];
+    // Jest loads a reporter with require() and takes `default` when the module has one.
+    expect(jest.exports).toMatchObject({ default: 'function', PromiseFailureReporter: 'function' });
+    expect(jest.defaultName).toBeTruthy();
+  });
+
+  it.each(['esm', 'cjs'] as const)('@promise-failure/vitest (%s): the reporter class as default export, and promiseFailurePlugin', (system) => {
+    expect(loaded[system]['@promise-failure/vitest'].exports).toMatchObject({ default: 'function', PromiseFailureReporter: 'function', promiseFailurePlugin: 'function' });
+  });
+
+  it("@promise-failure/mocha: require() gives the Reporter class itself (Mocha's --reporter loads it so)", () => {
+    const mocha = loaded.cjs['@promise-failure/mocha'];
+    expect(mocha.type).toBe('function');
+    expect(mocha.isClass).toBe(true);
+    expect(mocha.exports).not.toHaveProperty('default');
+  });
+
+  it('@promise-failure/mocha: import() gives the Reporter class as default export', () => {
+    expect(loaded.esm['@promise-failure/mocha'].exports).toMatchObject({ default: 'function' });
+    expect(loaded.esm['@promise-failure/mocha'].defaultName).toBe('PromiseFailureReporter');
+  });
+
+  it.each(['esm', 'cjs'] as const)('@promise-failure/mocha/register (%s) loads, with configure()', (system) => {
+    expect(loaded[system]['@promise-failure/mocha/register'].exports).toMatchObject({ configure: 'function' });
+  });
+});
+
+it('every package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
+  const run = await runProcess(process.execPath, [path.join(root, 'test/support/check-packages.mjs')], { cwd: root, env, timeout: 120_000 });
+  expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
+  expect(run.code).toBe(0);
+  expect(run.stdout.match(/^✓ /gm)).toHaveLength(5);
+});

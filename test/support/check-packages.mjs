@@ -1,0 +1,46 @@
+// `npm run check:packages`: every package under packages/ through publint (strict: suggestions fail too) and
+// @arethetypeswrong/cli (`--pack`, profile node16: node16 from CommonJS and from ESM, and bundler). Both pack
+// the package locally with `npm pack`: no network. Prints one line per package, and a tool's output only
+// when it finds something. Exits 1 if any package has a problem. Run `npm run build` first.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const bin = (name) => join(root, 'node_modules/.bin', name);
+
+function run(command, args, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ code: -1, output: String(error) }));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((name) => join(root, 'packages', name))
+  .filter((directory) => existsSync(join(directory, 'package.json')));
+
+let failures = 0;
+for (const directory of packages) {
+  const { name } = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+  if (!existsSync(join(directory, 'dist'))) {
+    process.stdout.write(`✗ ${name}: no dist/ (run \`npm run build\` first)\n`);
+    failures++;
+    continue;
+  }
+  const [publint, attw] = await Promise.all([
+    run(bin('publint'), ['--strict', '.'], directory),
+    run(bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], directory),
+  ]);
+  const problems = [
+    ...(publint.code === 0 ? [] : [`publint:\n${publint.output.trim()}`]),
+    ...(attw.code === 0 ? [] : [`attw (node16, bundler):\n${attw.output.trim()}`]),
+  ];
+  failures += problems.length > 0 ? 1 : 0;
+  process.stdout.write(problems.length === 0 ? `✓ ${name}: publint, attw (node16, bundler)\n` : `✗ ${name}\n${problems.join('\n')}\n`);
+}
+process.exitCode = failures > 0 ? 1 : 0;
