@@ -28,10 +28,14 @@ afterEach(async () => {
 function runners(env: NodeJS.ProcessEnv) {
   return {
     jest: () =>
-      runProcess(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), `--cacheDirectory=${path.join(scratch, 'jest-cache')}`], {
-        cwd: path.join(fixtures, 'jest'),
-        env,
-      }),
+      runProcess(
+        process.execPath,
+        [path.join(root, 'node_modules/jest/bin/jest.js'), `--cacheDirectory=${path.join(scratch, 'jest-cache')}`],
+        {
+          cwd: path.join(fixtures, 'jest'),
+          env,
+        },
+      ),
     vitest: () =>
       runProcess(process.execPath, [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: path.join(fixtures, 'vitest'), env }),
     mocha: () =>

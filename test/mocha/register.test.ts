@@ -106,9 +106,7 @@ describe.each(mochaMajors)('mocha --require @promise-failure/mocha/register (Moc
 
     expect(run.code).toBe(1);
     expect(bodyOf(job.buildkite.agentApiRequests()[0]).exit_status).toBe(4);
-    expect(promiseFailureLines(run.stderr)).toEqual([
-      'promise-failure: promised exit status 4 to Buildkite (declared via job-api)',
-    ]);
+    expect(promiseFailureLines(run.stderr)).toEqual(['promise-failure: promised exit status 4 to Buildkite (declared via job-api)']);
   });
 
   it('with the reporter too: still one request and one line', async () => {

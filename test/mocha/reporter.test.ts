@@ -128,9 +128,7 @@ describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $majo
 
     expect(run.code).toBe(1);
     expect(bodyOf(job.buildkite.agentApiRequests()[0]).exit_status).toBe(3);
-    expect(promiseFailureLines(run.stderr)).toEqual([
-      'promise-failure: promised exit status 3 to Buildkite (declared via job-api)',
-    ]);
+    expect(promiseFailureLines(run.stderr)).toEqual(['promise-failure: promised exit status 3 to Buildkite (declared via job-api)']);
   });
 
   it('enabled=false: no request, no line, output kept', async () => {
@@ -185,11 +183,7 @@ describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $majo
   it('--pass-on-failing-test-suite (flag, and in a config file): nothing promised, exit 0', async () => {
     const flag = await runMocha(mocha, [...reporterArgs, '--pass-on-failing-test-suite', 'fail/', 'hook/'], job.env);
     const config = await runMocha(mocha, [...reporterArgs, '--config', 'pass-on-failing.mocharc.json', 'fail/'], job.env);
-    const parallel = await runMocha(
-      mocha,
-      [...reporterArgs, '--pass-on-failing-test-suite', '--parallel', 'fail/', 'broken/'],
-      job.env,
-    );
+    const parallel = await runMocha(mocha, [...reporterArgs, '--pass-on-failing-test-suite', '--parallel', 'fail/', 'broken/'], job.env);
 
     for (const run of [flag, config, parallel]) {
       expect(run.code).toBe(0);
@@ -264,7 +258,11 @@ describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $majo
   });
 
   it('--reporter-option reporter=<module path> drives that reporter', async () => {
-    const run = await runMocha(mocha, [...reporterArgs, '--reporter-option', 'reporter=./custom-reporter.cjs', 'fail/login.spec.js'], job.env);
+    const run = await runMocha(
+      mocha,
+      [...reporterArgs, '--reporter-option', 'reporter=./custom-reporter.cjs', 'fail/login.spec.js'],
+      job.env,
+    );
 
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('custom reporter: 1 failed');

@@ -3,7 +3,13 @@ const { total } = require('../src/cart');
 
 describe('cart', () => {
   it('sums prices times quantities', () => {
-    assert.strictEqual(total([{ price: 250, quantity: 2 }, { price: 100, quantity: 1 }]), 600);
+    assert.strictEqual(
+      total([
+        { price: 250, quantity: 2 },
+        { price: 100, quantity: 1 },
+      ]),
+      600,
+    );
   });
 
   it('is 0 when empty', () => {

@@ -15,7 +15,17 @@ describe('describeOutcome', () => {
 
   it('not accepted: a warning with the core error', () => {
     expect(
-      describeOutcome({ outcome: 'declared', accepted: false, exitStatus: 1, transport: 'agent-api', upstreamStatus: 404, error: 'not enabled for this organization' }, options),
+      describeOutcome(
+        {
+          outcome: 'declared',
+          accepted: false,
+          exitStatus: 1,
+          transport: 'agent-api',
+          upstreamStatus: 404,
+          error: 'not enabled for this organization',
+        },
+        options,
+      ),
     ).toBe('promise-failure: could not promise exit status 1 to Buildkite: not enabled for this organization');
   });
 
@@ -26,10 +36,20 @@ describe('describeOutcome', () => {
   });
 
   it('skipped: silent, except for a bad environment value', () => {
-    expect(describeOutcome({ outcome: 'skipped', accepted: false, exitStatus: 1, error: 'not in a Buildkite job' }, options)).toBeUndefined();
+    expect(
+      describeOutcome({ outcome: 'skipped', accepted: false, exitStatus: 1, error: 'not in a Buildkite job' }, options),
+    ).toBeUndefined();
     expect(describeOutcome({ outcome: 'skipped', accepted: false, exitStatus: 1 }, options)).toBeUndefined();
     expect(
-      describeOutcome({ outcome: 'skipped', accepted: false, exitStatus: 1, error: 'BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer, got "x"' }, options),
+      describeOutcome(
+        {
+          outcome: 'skipped',
+          accepted: false,
+          exitStatus: 1,
+          error: 'BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer, got "x"',
+        },
+        options,
+      ),
     ).toMatch(/^promise-failure: .*BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS/);
   });
 

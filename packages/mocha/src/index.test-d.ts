@@ -4,7 +4,10 @@ import { configure } from './register.js';
 
 test('the reporter is a Mocha reporter class', () => {
   expectTypeOf(PromiseFailureReporter).constructorParameters.toEqualTypeOf<
-    [runner: unknown, mochaOptions?: Record<string, unknown> & { reporterOption?: Record<string, unknown>; reporterOptions?: Record<string, unknown> }]
+    [
+      runner: unknown,
+      mochaOptions?: Record<string, unknown> & { reporterOption?: Record<string, unknown>; reporterOptions?: Record<string, unknown> },
+    ]
   >();
   expectTypeOf<PromiseFailureReporter['done']>().parameters.toEqualTypeOf<[failures: number, fn: (failures: number) => void]>();
 });

@@ -28,7 +28,12 @@ export default class PromiseFailureReporter {
       else theirs[key] = value;
     }
     const mocha = findMocha(runner);
-    this.#inner = createInnerReporter(raw.reporter ?? 'spec', runner, { ...mochaOptions, reporterOption: theirs, reporterOptions: theirs }, mocha?.Mocha);
+    this.#inner = createInnerReporter(
+      raw.reporter ?? 'spec',
+      runner,
+      { ...mochaOptions, reporterOption: theirs, reporterOptions: theirs },
+      mocha?.Mocha,
+    );
     try {
       this.#observer = new RunObserver(resolveOptions(ours), mochaOptions, mocha);
       this.#observer.listen(runner as never);
@@ -43,7 +48,10 @@ export default class PromiseFailureReporter {
       if (typeof this.#inner?.done === 'function') this.#inner.done(failures, fn);
       else fn(failures);
     };
-    if (!this.#observer) return finishInner();
+    if (!this.#observer) {
+      finishInner();
+      return;
+    }
     this.#observer.finish(failures).then(finishInner, finishInner);
   }
 }

@@ -1,5 +1,5 @@
 import { findMocha, type MochaConstructor, type MochaInstance } from './mocha-internals.js';
-import { resolveOptions, type ResolvedOptions } from './options.js';
+import { type ResolvedOptions, resolveOptions } from './options.js';
 import { buildLoadFailureReason } from './reason.js';
 import { RunObserver } from './run-observer.js';
 

@@ -26,7 +26,7 @@ export interface MochaInstance {
 }
 
 export interface RunnerLike {
-  on(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 export interface LoadedMocha {
@@ -129,7 +129,8 @@ function readCliOptions(mochaFilename: string): Record<string, unknown> | undefi
  */
 export function resolveReporter(name: unknown, Mocha: MochaConstructor | undefined, cwd = process.cwd()): ReporterConstructor {
   if (typeof name === 'function') return name as ReporterConstructor;
-  if (typeof name !== 'string' || name === '') throw new TypeError(`Expected \`reporter\` to be a reporter name or module, got ${String(name)}.`);
+  if (typeof name !== 'string' || name === '')
+    throw new TypeError(`Expected \`reporter\` to be a reporter name or module, got ${String(name)}.`);
   const builtin = Mocha?.reporters[name];
   if (builtin) return builtin;
   const requireFromCwd = createRequire(path.join(cwd, 'noop.js'));
@@ -140,7 +141,7 @@ export function resolveReporter(name: unknown, Mocha: MochaConstructor | undefin
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
     loaded = requireFromCwd(path.resolve(cwd, name));
   }
-  const constructor = typeof loaded === 'function' ? loaded : (loaded as { default?: unknown } | undefined)?.default;
-  if (typeof constructor !== 'function') throw new TypeError(`"${name}" does not export a Mocha reporter.`);
-  return constructor as ReporterConstructor;
+  const Reporter = typeof loaded === 'function' ? loaded : (loaded as { default?: unknown } | undefined)?.default;
+  if (typeof Reporter !== 'function') throw new TypeError(`"${name}" does not export a Mocha reporter.`);
+  return Reporter as ReporterConstructor;
 }

@@ -30,7 +30,8 @@ function wrapRun(Mocha: MochaConstructor): void {
       return originalRun.call(this, fn);
     }
     const observer = new RunObserver(options, this.options, findMocha(this));
-    this._reporter = function (runner: never, reporterOptions: unknown) {
+    // A named function, not an arrow: Mocha calls it with `new`.
+    this._reporter = function ObservedReporter(runner: never, reporterOptions: unknown) {
       try {
         observer.listen(runner);
       } catch {}
