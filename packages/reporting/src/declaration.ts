@@ -1,0 +1,133 @@
+import type { PromiseFailureResult } from '@promise-failure/core';
+import { firstLine } from './reason.js';
+import { printLine } from './stderr.js';
+
+export interface DeclarationRequest {
+  readonly reason: string;
+  /** `undefined` leaves it to the core: `BUILDKITE_PROMISE_FAILURE_EXIT_STATUS`, else 1. */
+  readonly exitStatus: number | undefined;
+  readonly timeout: number | undefined;
+}
+
+/** The options passed to the core's `promiseFailure`: only those that are set, and a signal. */
+export interface DeclarationCall {
+  readonly reason: string;
+  readonly exitStatus?: number;
+  readonly timeout?: number;
+  readonly signal: AbortSignal;
+}
+
+export type DeclareFunction = (call: DeclarationCall) => Promise<PromiseFailureResult>;
+
+/** How a declaration ended: the core's result, or what kept it from running (the core failed to load). */
+export type SettledDeclaration = { result: PromiseFailureResult } | { error: unknown };
+
+/** A declaration under way, started on a run's first final failure. */
+export interface Declaration {
+  /** The exit status asked for, if any (the timeout warning names it). */
+  readonly exitStatus: number | undefined;
+  /** Never rejects. */
+  readonly settled: Promise<SettledDeclaration>;
+  /** Stop waiting for it: the core drops its timers and sockets (a declaration others share carries on). */
+  readonly abandon: () => void;
+  /**
+   * Waits for the declaration at most `flushTimeout` ms and prints its one line to stderr (nothing outside
+   * Buildkite or when turned off). Only the first call waits and prints; later ones (Jest's `--bail` ends
+   * a run twice) return the same promise. Never rejects.
+   */
+  readonly flush: (flushTimeout: number) => Promise<void>;
+}
+
+/**
+ * Starts the declaration without waiting for it. The core is imported here, on the first final failure,
+ * not when the reporter loads: a passing run loads nothing beyond the reporter itself.
+ */
+export function startDeclaration(request: DeclarationRequest, declare: DeclareFunction = declareWithCore): Declaration {
+  const controller = new AbortController();
+  const call: DeclarationCall = {
+    reason: request.reason,
+    signal: controller.signal,
+    ...(request.exitStatus === undefined ? {} : { exitStatus: request.exitStatus }),
+    ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
+  };
+  // `Promise.resolve().then` turns a synchronous throw into a settled error too.
+  const settled = Promise.resolve()
+    .then(() => declare(call))
+    .then(
+      (result): SettledDeclaration => ({ result }),
+      (error: unknown): SettledDeclaration => ({ error }),
+    );
+  let flushed: Promise<void> | undefined;
+  const declaration: Declaration = {
+    exitStatus: request.exitStatus,
+    settled,
+    abandon: () => controller.abort(),
+    flush: (flushTimeout) => {
+      flushed ??= waitForDeclaration(declaration, flushTimeout).then((line) => {
+        if (line !== undefined) printLine(line);
+      });
+      return flushed;
+    },
+  };
+  return declaration;
+}
+
+async function declareWithCore(call: DeclarationCall): Promise<PromiseFailureResult> {
+  const { promiseFailure } = await import('@promise-failure/core');
+  return promiseFailure(call);
+}
+
+/**
+ * Waits for the declaration at most `flushTimeout` ms and returns the line to print, or `undefined`. On
+ * timeout it abandons the declaration, so nothing the core holds keeps the process alive. The timer is a
+ * normal one on purpose: an unreferenced timer could let Node exit in the middle of the runner's last hook.
+ */
+export async function waitForDeclaration(declaration: Declaration, flushTimeout: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(resolve, flushTimeout, 'timed out');
+  });
+  try {
+    const settled = await Promise.race([declaration.settled, timedOut]);
+    if (settled === 'timed out') declaration.abandon();
+    return describeDeclaration(settled, { exitStatus: declaration.exitStatus, flushTimeout });
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// A bad environment value is a mistake in the job's set-up: the core skips, and the user must hear of it.
+const badEnvironmentValue = /BUILDKITE_PROMISE_FAILURE_(EXIT_STATUS|TIMEOUT_MS)/;
+
+/**
+ * The one line printed to stderr at the end of a failing run, the same for every reporter, or
+ * `undefined` to stay silent (outside Buildkite, or turned off).
+ */
+export function describeDeclaration(
+  settled: SettledDeclaration | 'timed out',
+  { exitStatus, flushTimeout }: { readonly exitStatus: number | undefined; readonly flushTimeout: number },
+): string | undefined {
+  const asked = exitStatus === undefined ? 'the failure' : `exit status ${exitStatus}`;
+  if (settled === 'timed out') {
+    return `promise-failure: could not promise ${asked} to Buildkite: timed out after ${flushTimeout} ms (flushTimeout); the run's exit code is unchanged`;
+  }
+  if ('error' in settled) return `promise-failure: could not promise ${asked} to Buildkite: ${firstLineOf(settled.error)}`;
+  const { result } = settled;
+  if (result.outcome === 'skipped') {
+    return result.error !== undefined && badEnvironmentValue.test(result.error)
+      ? `promise-failure: did not promise the failure to Buildkite: ${result.error}`
+      : undefined;
+  }
+  if (result.accepted) {
+    const how = result.transport ? `${result.outcome} via ${result.transport}` : result.outcome;
+    return `promise-failure: promised exit status ${result.exitStatus} to Buildkite (${how})`;
+  }
+  const why = result.error ?? (result.upstreamStatus ? `Buildkite answered ${result.upstreamStatus}` : 'not accepted');
+  return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}`;
+}
+
+function firstLineOf(error: unknown): string {
+  return firstLine(error instanceof Error ? error.message : String(error)) ?? 'no error message';
+}

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { printTurnedOff, resolveReporterOptions } from './options.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('resolveReporterOptions', () => {
+  test('defaults: the core decides the exit status and timeout, 10 s flush, enabled', () => {
+    for (const options of [undefined, null, {}]) {
+      expect(resolveReporterOptions(options)).toEqual({
+        ok: true,
+        settings: { exitStatus: undefined, flushTimeout: 10_000, enabled: true, timeout: undefined },
+      });
+    }
+  });
+
+  test('keeps valid options', () => {
+    expect(resolveReporterOptions({ exitStatus: 2, flushTimeout: 0, enabled: false, timeout: 5_000 })).toEqual({
+      ok: true,
+      settings: { exitStatus: 2, flushTimeout: 0, enabled: false, timeout: 5_000 },
+    });
+    expect(resolveReporterOptions({ exitStatus: 255, flushTimeout: 2_147_483_647 })).toMatchObject({
+      ok: true,
+      settings: { exitStatus: 255, flushTimeout: 2_147_483_647 },
+    });
+  });
+
+  test.each([
+    [{ exitStatus: 0 }, 'Expected `exitStatus` to be an integer from 1 to 255, got 0.'],
+    [{ exitStatus: 256 }, 'Expected `exitStatus` to be an integer from 1 to 255, got 256.'],
+    [{ exitStatus: 1.5 }, 'Expected `exitStatus` to be an integer from 1 to 255, got 1.5.'],
+    [{ exitStatus: '2' }, 'Expected `exitStatus` to be an integer from 1 to 255, got "2".'],
+    [{ flushTimeout: -1 }, 'Expected `flushTimeout` to be an integer from 0 to 2147483647 (ms), got -1.'],
+    [{ flushTimeout: 1.5 }, 'Expected `flushTimeout` to be an integer from 0 to 2147483647 (ms), got 1.5.'],
+    [{ flushTimeout: 2 ** 31 }, 'Expected `flushTimeout` to be an integer from 0 to 2147483647 (ms), got 2147483648.'],
+    [{ flushTimeout: Number.POSITIVE_INFINITY }, 'Expected `flushTimeout` to be an integer from 0 to 2147483647 (ms), got Infinity.'],
+    [{ enabled: 'false' }, 'Expected `enabled` to be a boolean, got "false".'],
+    [{ timeout: 0 }, 'Expected `timeout` to be a positive integer (ms), got 0.'],
+    [{ timeout: null }, 'Expected `timeout` to be a positive integer (ms), got null.'],
+    ['exitStatus=2', 'Expected `options` to be an object, got "exitStatus=2".'],
+    [2, 'Expected `options` to be an object, got 2.'],
+    [[2], 'Expected `options` to be an object, got an array.'],
+    [{ exitstatus: 2 }, 'Unknown option `exitstatus`; expected exitStatus, flushTimeout, enabled or timeout.'],
+    [{ a: 1, b: 2 }, 'Unknown option `a`, `b`; expected exitStatus, flushTimeout, enabled or timeout.'],
+  ])('names the culprit: %j', (options, message) => {
+    expect(resolveReporterOptions(options)).toEqual({ ok: false, message });
+  });
+});
+
+test('printTurnedOff: one line naming the package', () => {
+  const lines: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  printTurnedOff('@promise-failure/jest', 'Expected `exitStatus` to be an integer from 1 to 255, got 0.');
+  expect(lines).toEqual([
+    'promise-failure: @promise-failure/jest is turned off: Expected `exitStatus` to be an integer from 1 to 255, got 0.\n',
+  ]);
+});
