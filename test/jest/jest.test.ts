@@ -152,7 +152,7 @@ describe.each(jestVersions)('jest $major', (jest) => {
       const run = await runJest(jest, { fixture: 'failing', reporterOptions: { flushTimeout: 1_000 }, buildkiteEnv: fake.env });
       expect(run.code).toBe(without.code);
       expect(run.ourLines).toEqual([
-        'promise-failure: could not promise the failure to Buildkite: timed out after 1000 ms (flushTimeout); the run ends without it',
+        "promise-failure: could not promise the failure to Buildkite: timed out after 1000 ms (flushTimeout); the run's exit code is unchanged",
       ]);
       expect(fake.agentApiRequests().length).toBeGreaterThanOrEqual(1);
       // Generous bound for a loaded machine, far below the default flushTimeout (10 s) and the core's timeout (60 s).
@@ -165,7 +165,7 @@ describe.each(jestVersions)('jest $major', (jest) => {
       const run = await runJest(jest, { fixture: 'failing', buildkiteEnv: fake.env });
       expect(run.code).toBe(1);
       expect(run.ourLines).toHaveLength(1);
-      expect(run.ourLines[0]).toMatch(/^promise-failure: could not promise exit status 1 to Buildkite .*not enabled for this organization/);
+      expect(run.ourLines[0]).toMatch(/^promise-failure: could not promise exit status 1 to Buildkite: .*not enabled for this organization/);
       expect(fake.agentApiRequests()).toHaveLength(1);
     });
   });
@@ -188,7 +188,7 @@ describe.each(jestVersions)('jest $major', (jest) => {
       });
       expect(run.code).toBe(1);
       expect(run.ourLines).toHaveLength(1);
-      expect(run.ourLines[0]).toMatch(/^promise-failure: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS/);
+      expect(run.ourLines[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS/);
       expect(fake.requests).toEqual([]);
     });
   });

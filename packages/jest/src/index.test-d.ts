@@ -1,5 +1,6 @@
 import type { Reporter, ReporterContext } from '@jest/reporters';
 import type { Config as JestConfig } from '@jest/types';
+import type { ReporterOptions } from '@promise-failure/reporting';
 import type { Config } from 'jest';
 import { expectTypeOf, test } from 'vitest';
 import PromiseFailureReporter, { type PromiseFailureReporterOptions, PromiseFailureReporter as Named } from './index.js';
@@ -21,6 +22,8 @@ test('every option is optional and typed', () => {
     readonly enabled?: boolean;
     readonly timeout?: number;
   }>();
+  // Declared here with Jest's wording (the published types cannot import the private shared package).
+  expectTypeOf<PromiseFailureReporterOptions>().toEqualTypeOf<ReporterOptions>();
   // @ts-expect-error exitStatus is a number
   void new PromiseFailureReporter(undefined, { exitStatus: '2' });
 });

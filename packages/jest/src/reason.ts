@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { firstLine, formatReason } from '@promise-failure/reporting';
 import type { JestAggregatedResult, JestSerializableError, JestTestFileResult } from './jest-types.js';
 
 export interface TestFileContext {
@@ -14,19 +14,20 @@ export interface TestFileContext {
  * `snapshot.failure`), read one file at a time so the first failing file is enough.
  */
 export function findTestFileFailure(result: JestTestFileResult, context: TestFileContext): string | undefined {
-  const file = relativePath(context.cwd, result.testFilePath);
+  const file = result.testFilePath;
   if (result.numFailingTests > 0) {
     const test = result.testResults.find((assertion) => assertion.status === 'failed');
     const name = test ? [...test.ancestorTitles, test.title].join(' › ') : 'a test';
-    return `jest: ${name} failed (${file})`;
+    return formatReason('jest', `${name} failed`, file, context.cwd);
   }
   if (result.testExecError) {
-    return `jest: test file failed to run: ${describeError(result.testExecError, result.failureMessage)} (${file})`;
+    const error = describeError(result.testExecError, result.failureMessage);
+    return formatReason('jest', `test file failed to run: ${error}`, file, context.cwd);
   }
   const obsolete = (result.snapshot?.unchecked ?? 0) + (result.snapshot?.unmatched ?? 0);
   if (obsolete > 0 && context.updateSnapshot !== 'all') {
     const snapshots = obsolete === 1 ? '1 obsolete snapshot' : `${obsolete} obsolete snapshots`;
-    return `jest: ${snapshots} failed the run (${file})`;
+    return formatReason('jest', `${snapshots} failed the run`, file, context.cwd);
   }
   return undefined;
 }
@@ -46,11 +47,6 @@ export function findRunFailure(results: JestAggregatedResult): string | undefine
   return undefined;
 }
 
-export function relativePath(cwd: string, file: string): string {
-  const path = relative(cwd, file) || file;
-  return sep === '/' ? path : path.split(sep).join('/');
-}
-
 /**
  * One line saying what went wrong. A throwing `afterAll` arrives with an empty `message` (Jest 29 and 30)
  * and the text only in `stack` ("Error: cleanup failed") and in the formatted `failureMessage`.
@@ -60,26 +56,6 @@ export function describeError(error: JestSerializableError, failureMessage: stri
   if (fromMessage) return fromMessage;
   const fromStack = firstLine(error.stack)?.replace(/^[\w$]*Error: /, '');
   if (fromStack && !/^[\w$]*Error:?$/.test(fromStack)) return fromStack;
-  const lines = stripAnsi(failureMessage ?? '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('●'));
-  return lines[0] ?? 'no error message';
-}
-
-function firstLine(text: string | null | undefined): string | undefined {
-  const line = stripAnsi(text ?? '')
-    .split('\n')
-    .map((part) => part.trim())
-    .find((part) => part !== '');
-  return line === undefined ? undefined : truncate(line, 300);
-}
-
-function stripAnsi(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is matched
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
-}
-
-function truncate(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+  // The formatted failure starts with its title (`● Test suite failed to run`): skip it.
+  return firstLine(failureMessage?.replace(/^[^\S\n]*(?:\u001b\[[0-9;]*m)*●.*$/gm, '')) ?? 'no error message';
 }

@@ -1,6 +1,12 @@
-import { type Declaration, startDeclaration, waitForDeclaration } from './flush.js';
+import {
+  type Declaration,
+  printTurnedOff,
+  type ReporterSettings,
+  resolveReporterOptions,
+  startDeclaration,
+} from '@promise-failure/reporting';
 import type { JestAggregatedResult, JestGlobalConfig, JestTestFileResult } from './jest-types.js';
-import { type PromiseFailureReporterOptions, type ReporterSettings, resolveReporterOptions } from './options.js';
+import type { PromiseFailureReporterOptions } from './options.js';
 import { findRunFailure, findTestFileFailure } from './reason.js';
 
 /**
@@ -15,13 +21,12 @@ export class PromiseFailureReporter {
   readonly #settings: ReporterSettings | undefined;
   readonly #updateSnapshot: string | undefined;
   #declaration: Declaration | undefined;
-  #flushed: Promise<void> | undefined;
 
   constructor(globalConfig?: JestGlobalConfig, options?: PromiseFailureReporterOptions, _context?: unknown) {
     try {
       const resolved = resolveReporterOptions(options);
       if (!resolved.ok) {
-        printLine(`promise-failure: @promise-failure/jest is turned off: ${resolved.message}`);
+        printTurnedOff('@promise-failure/jest', resolved.message);
         return;
       }
       // With `testFailureExitCode: 0` the run cannot fail, so there is nothing to promise.
@@ -43,7 +48,7 @@ export class PromiseFailureReporter {
     }
   }
 
-  /** Jest awaits this before it exits, also with `--forceExit` and `--bail`. */
+  /** Jest awaits this before it exits, also with `--forceExit` and `--bail` (which can call it twice). */
   async onRunComplete(_testContexts: unknown, results: JestAggregatedResult): Promise<void> {
     try {
       const settings = this.#settings;
@@ -52,13 +57,7 @@ export class PromiseFailureReporter {
         const reason = findRunFailure(results);
         if (reason !== undefined) this.#declare(settings, reason);
       }
-      const declaration = this.#declaration;
-      if (declaration === undefined) return;
-      // `--bail` can call onRunComplete more than once: wait and print once.
-      this.#flushed ??= waitForDeclaration(declaration, settings.flushTimeout).then((line) => {
-        if (line !== undefined) printLine(line);
-      });
-      await this.#flushed;
+      await this.#declaration?.flush(settings.flushTimeout);
     } catch {
       // Never throw into Jest.
     }
@@ -66,13 +65,5 @@ export class PromiseFailureReporter {
 
   #declare(settings: ReporterSettings, reason: string): void {
     this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason, timeout: settings.timeout });
-  }
-}
-
-function printLine(line: string): void {
-  try {
-    process.stderr.write(`${line}\n`);
-  } catch {
-    // A closed stderr is no reason to fail the run.
   }
 }

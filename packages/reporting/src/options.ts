@@ -1,9 +1,10 @@
 import { printLine } from './stderr.js';
 
 /**
- * Options of every reporter (`exitStatus`, `flushTimeout`, `enabled`, `timeout`). A type alias, not an
- * interface, so that a typed options object still fits Jest's `Config['reporters']`
- * (`[string, Record<string, unknown>]`), which an interface without an index signature does not.
+ * Options of every reporter (`exitStatus`, `flushTimeout`, `enabled`, `timeout`). Each reporter publishes
+ * its own documented copy (its types must not import this private package) and type-tests that it equals
+ * this one. A type alias, not an interface, so that a typed options object still fits Jest's
+ * `Config['reporters']` (`[string, Record<string, unknown>]`), which an interface does not.
  */
 export type ReporterOptions = {
   /**
