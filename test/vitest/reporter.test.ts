@@ -83,7 +83,7 @@ describe.each(vitestMajors)('Vitest $major', (major) => {
       expect(result.code, transcript(result)).toBe(1);
       expect(job.fake.requests).toEqual([]);
       expect(promiseFailureStderrLines(result), transcript(result)).toEqual([
-        'promise-failure: warning: @promise-failure/vitest is turned off: Expected `exitStatus` to be an integer from 1 to 255, got 0.',
+        'promise-failure: @promise-failure/vitest is turned off: Expected `exitStatus` to be an integer from 1 to 255, got 0.',
       ]);
     });
   });
@@ -217,7 +217,7 @@ describe.each(vitestMajors)('Vitest $major', (major) => {
       const result = await job.run(['failing/first'], { options: { flushTimeout: 1000 } });
       expect(result.code, transcript(result)).toBe(without.code);
       expect(promiseFailureStderrLines(result), transcript(result)).toEqual([
-        'promise-failure: warning: timed out after 1000 ms (flushTimeout) waiting for Buildkite to accept the failure',
+        "promise-failure: could not promise the failure to Buildkite: timed out after 1000 ms (flushTimeout); the run's exit code is unchanged",
       ]);
       // Generous: a loaded 2-core machine varies by seconds, but far less than the default 10 s flushTimeout.
       expect(result.durationMs - without.durationMs).toBeLessThan(1000 + 6000);
@@ -231,7 +231,7 @@ describe.each(vitestMajors)('Vitest $major', (major) => {
         expect(notEnabled.fake.agentApiRequests(), transcript(result)).toHaveLength(1);
         const lines = promiseFailureStderrLines(result);
         expect(lines, transcript(result)).toHaveLength(1);
-        expect(lines[0]).toMatch(/^promise-failure: warning: exit status 1 was not promised to Buildkite: .*not enabled/);
+        expect(lines[0]).toMatch(/^promise-failure: could not promise exit status 1 to Buildkite: .*not enabled/);
       } finally {
         await notEnabled.close();
       }
@@ -243,7 +243,7 @@ describe.each(vitestMajors)('Vitest $major', (major) => {
       expect(job.fake.requests).toEqual([]);
       const lines = promiseFailureStderrLines(result);
       expect(lines, transcript(result)).toHaveLength(1);
-      expect(lines[0]).toMatch(/^promise-failure: warning: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS/);
+      expect(lines[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS/);
     });
   });
 });

@@ -1,3 +1,4 @@
+import type { ReporterOptions } from '@promise-failure/reporting';
 import { expectTypeOf, test } from 'vitest';
 import { defineConfig } from 'vitest/config';
 import type { Reporter } from 'vitest/node';
@@ -10,11 +11,13 @@ test('the default export is a Vitest reporter taking optional options', () => {
 
 test('every option is optional and typed', () => {
   expectTypeOf<PromiseFailureReporterOptions>().toEqualTypeOf<{
-    exitStatus?: number;
-    flushTimeout?: number;
-    enabled?: boolean;
-    timeout?: number;
+    readonly exitStatus?: number;
+    readonly flushTimeout?: number;
+    readonly enabled?: boolean;
+    readonly timeout?: number;
   }>();
+  // Declared here with Vitest's wording (the published types cannot import the private shared package).
+  expectTypeOf<PromiseFailureReporterOptions>().toEqualTypeOf<ReporterOptions>();
   // @ts-expect-error exitStatus is a number
   void new PromiseFailureReporter({ exitStatus: '2' });
 });

@@ -1,3 +1,4 @@
+import { printLine } from '@promise-failure/reporting';
 import type { VitestPluginContext } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { isPromiseFailureReporter, PromiseFailureReporter } from './reporter.js';
@@ -32,7 +33,7 @@ export function promiseFailurePlugin(options?: PromiseFailureReporterOptions): P
         const reporters = vitest.config.reporters as unknown[];
         if (!reporters.some(isConfiguredReporter)) reporters.push(new PromiseFailureReporter(options));
       } catch (error) {
-        process.stderr.write(`promise-failure: warning: could not add the Vitest reporter: ${(error as Error).message}\n`);
+        printLine(`promise-failure: could not add the Vitest reporter: ${(error as Error).message}`);
       }
     },
   };

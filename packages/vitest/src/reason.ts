@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { firstLine, formatReason } from '@promise-failure/reporting';
 
 /** The first final failure of a run, as plain data: what the reason sent to Buildkite is built from. */
 export type FailureSignal =
@@ -23,8 +23,6 @@ export interface ErrorLike {
   VITEST_TEST_PATH?: unknown;
 }
 
-const maximumMessageLength = 200;
-
 /**
  * Names the runner, what failed and its file relative to `cwd`, e.g.
  * `vitest: login > rejects bad password failed (test/login.test.ts)`.
@@ -32,37 +30,30 @@ const maximumMessageLength = 200;
 export function buildReason(signal: FailureSignal, cwd: string = process.cwd()): string {
   switch (signal.kind) {
     case 'test':
-      return `vitest: ${signal.fullName} failed (${relativeFile(signal.file, cwd)})`;
+      return formatReason('vitest', `${signal.fullName} failed`, signal.file, cwd);
     case 'suite':
-      return `vitest: a hook of ${signal.suiteName} failed${describeError(signal.error)} (${relativeFile(signal.file, cwd)})`;
+      return formatReason('vitest', `a hook of ${signal.suiteName} failed${describeError(signal.error)}`, signal.file, cwd);
     case 'module':
-      return `vitest: test file failed${describeError(signal.error)} (${relativeFile(signal.file, cwd)})`;
+      return formatReason('vitest', `test file failed${describeError(signal.error)}`, signal.file, cwd);
     case 'load':
-      return `vitest: test file failed to load${describeError(signal.error)} (${relativeFile(signal.file, cwd)})`;
+      return formatReason('vitest', `test file failed to load${describeError(signal.error)}`, signal.file, cwd);
     case 'unhandled': {
       const testName = text(signal.error?.VITEST_TEST_NAME);
-      const file = text(signal.error?.VITEST_TEST_PATH);
-      return `vitest: unhandled error${testName ? ` in ${testName}` : ''}${describeError(signal.error)}${file ? ` (${relativeFile(file, cwd)})` : ''}`;
+      const what = `unhandled error${testName ? ` in ${testName}` : ''}${describeError(signal.error)}`;
+      return formatReason('vitest', what, text(signal.error?.VITEST_TEST_PATH), cwd);
     }
     case 'run':
-      return 'vitest: test run failed';
+      return formatReason('vitest', 'test run failed');
   }
-}
-
-export function relativeFile(file: string, cwd: string): string {
-  if (!path.isAbsolute(file)) return file;
-  return path.relative(cwd, file) || file;
 }
 
 /** `: RolldownError: Parse failure: …`, first line only and bounded; empty when there is nothing to say. */
 function describeError(error: ErrorLike | undefined): string {
   if (!error) return '';
   const name = text(error.name);
-  const message = (text(error.message) ?? '').trim().split('\n')[0]?.trim() ?? '';
-  const described = name && name !== 'Error' ? (message ? `${name}: ${message}` : name) : message;
-  if (!described) return '';
-  const cut = described.length > maximumMessageLength ? `${described.slice(0, maximumMessageLength - 1)}…` : described;
-  return `: ${cut}`;
+  const message = firstLine(text(error.message)) ?? '';
+  const described = firstLine(name && name !== 'Error' ? (message ? `${name}: ${message}` : name) : message);
+  return described ? `: ${described}` : '';
 }
 
 function text(value: unknown): string | undefined {

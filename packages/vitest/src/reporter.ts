@@ -1,6 +1,12 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
-import { describeDeclaration, type SettledDeclaration, waitForDeclaration } from './flush.js';
-import { type PromiseFailureReporterOptions, type ResolvedReporterOptions, resolveReporterOptions } from './options.js';
+import {
+  type Declaration,
+  printTurnedOff,
+  type ReporterSettings,
+  resolveReporterOptions,
+  startDeclaration,
+} from '@promise-failure/reporting';
+import type { PromiseFailureReporterOptions } from './options.js';
 import { buildReason, type ErrorLike, type FailureSignal } from './reason.js';
 
 /** Marks our instances across copies of this package (the plugin's and the one Vitest loads by name). */
@@ -24,17 +30,17 @@ export const reporterBrand: unique symbol = Symbol.for('@promise-failure/vitest.
 export class PromiseFailureReporter implements Reporter {
   readonly [reporterBrand] = true;
   /** `undefined` when turned off, given invalid options, or another instance of ours acts for this run. */
-  #options: ResolvedReporterOptions | undefined;
+  #settings: ReporterSettings | undefined;
   #ignoreUnhandledErrors = false;
-  #declaration: Promise<SettledDeclaration> | undefined;
-  #stopWaiting: AbortController | undefined;
+  #declaration: Declaration | undefined;
 
   constructor(options?: PromiseFailureReporterOptions) {
     try {
       const resolved = resolveReporterOptions(options);
-      this.#options = resolved.enabled ? resolved : undefined;
-    } catch (error) {
-      warn(`promise-failure: warning: @promise-failure/vitest is turned off: ${(error as Error).message}`);
+      if (!resolved.ok) printTurnedOff('@promise-failure/vitest', resolved.message);
+      else if (resolved.settings.enabled) this.#settings = resolved.settings;
+    } catch {
+      // Never fail the run.
     }
   }
 
@@ -44,7 +50,7 @@ export class PromiseFailureReporter implements Reporter {
       // Listed twice (in `reporters` and by the plugin, or by two paths), only the first instance acts.
       const reporters = (vitest as unknown as { reporters?: unknown[] }).reporters ?? [];
       const first = reporters.find(isPromiseFailureReporter);
-      if (first !== undefined && first !== this) this.#options = undefined;
+      if (first !== undefined && first !== this) this.#settings = undefined;
     } catch {
       // Keep the defaults.
     }
@@ -90,7 +96,7 @@ export class PromiseFailureReporter implements Reporter {
         this.#declare({ kind: 'unhandled', error: unhandledError as ErrorLike });
       }
       if (reason === 'failed') this.#declare({ kind: 'run' });
-      await this.#flush();
+      if (this.#settings !== undefined) await this.#declaration?.flush(this.#settings.flushTimeout);
     } catch {
       // Never fail the run.
     }
@@ -98,35 +104,10 @@ export class PromiseFailureReporter implements Reporter {
 
   /** Starts the declaration on the first final failure; later ones change nothing. Never awaited here. */
   #declare(failure: FailureSignal): void {
-    const options = this.#options;
-    if (options === undefined || this.#declaration !== undefined) return;
-    const stopWaiting = new AbortController();
-    this.#stopWaiting = stopWaiting;
+    const settings = this.#settings;
+    if (settings === undefined || this.#declaration !== undefined) return;
     const reason = buildReason(failure);
-    this.#declaration = import('@promise-failure/core')
-      .then(({ promiseFailure }) =>
-        promiseFailure({
-          reason,
-          signal: stopWaiting.signal,
-          ...(options.exitStatus === undefined ? {} : { exitStatus: options.exitStatus }),
-          ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-        }),
-      )
-      .then(
-        (result) => ({ result }),
-        (error: unknown) => ({ error }),
-      );
-  }
-
-  async #flush(): Promise<void> {
-    const declaration = this.#declaration;
-    const options = this.#options;
-    if (declaration === undefined || options === undefined) return;
-    const settled = await waitForDeclaration(declaration, options.flushTimeout);
-    // Let the core drop its timers and sockets, so Vitest can exit now.
-    if (settled === undefined) this.#stopWaiting?.abort();
-    const line = describeDeclaration(settled, options);
-    if (line !== undefined) warn(line);
+    this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason, timeout: settings.timeout });
   }
 }
 
@@ -147,12 +128,4 @@ function describeFailedModule(testModule: TestModule): FailureSignal {
 
 export function isPromiseFailureReporter(value: unknown): value is PromiseFailureReporter {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[reporterBrand] === true;
-}
-
-function warn(line: string): void {
-  try {
-    process.stderr.write(`${line}\n`);
-  } catch {
-    // Nowhere to say it.
-  }
 }
