@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.config.base';
 
-export default packageConfig(['src/index.ts', 'src/register.ts'], { cjsInterop: true });
+export default packageConfig(['src/index.ts', 'src/register.ts'], { cjsInterop: true, noExternal: ['@promise-failure/reporting'] });

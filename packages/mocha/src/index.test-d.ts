@@ -1,3 +1,4 @@
+import type { ReporterOptions } from '@promise-failure/reporting';
 import { expectTypeOf, test } from 'vitest';
 import PromiseFailureReporter, { type PromiseFailureMochaOptions } from './index.js';
 import { configure } from './register.js';
@@ -14,11 +15,13 @@ test('the reporter is a Mocha reporter class', () => {
 
 test('options', () => {
   expectTypeOf<PromiseFailureMochaOptions>().toEqualTypeOf<{
-    exitStatus?: number;
-    flushTimeout?: number;
-    enabled?: boolean;
-    timeout?: number;
+    readonly exitStatus?: number;
+    readonly flushTimeout?: number;
+    readonly enabled?: boolean;
+    readonly timeout?: number;
   }>();
+  // Declared here with Mocha's wording (the published types cannot import the private shared package).
+  expectTypeOf<PromiseFailureMochaOptions>().toEqualTypeOf<ReporterOptions>();
   expectTypeOf(configure).parameters.toEqualTypeOf<[options?: PromiseFailureMochaOptions]>();
   // @ts-expect-error exitStatus is a number
   configure({ exitStatus: '2' });

@@ -1,7 +1,7 @@
-import { warn } from './declaration.js';
+import { printLine, printTurnedOff } from '@promise-failure/reporting';
 import { installLoadFailureHook, isPromiseFailureReporter, reporterMarker } from './load-failure.js';
 import { findLoadedMochas, findMocha, type ReporterInstance, resolveReporter } from './mocha-internals.js';
-import { optionNames, type PromiseFailureMochaOptions, resolveOptions } from './options.js';
+import { resolveOptions, splitReporterOption } from './options.js';
 import { RunObserver } from './run-observer.js';
 
 export type { PromiseFailureMochaOptions } from './options.js';
@@ -19,26 +19,24 @@ export default class PromiseFailureReporter {
   readonly #observer: RunObserver | undefined;
 
   constructor(runner: unknown, mochaOptions: MochaOptions = {}) {
-    const raw: Record<string, unknown> = { ...(mochaOptions.reporterOption ?? mochaOptions.reporterOptions ?? {}) };
-    const ours: PromiseFailureMochaOptions & Record<string, unknown> = {};
-    const theirs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(raw)) {
-      if (key === 'reporter') continue;
-      if ((optionNames as readonly string[]).includes(key)) ours[key] = value;
-      else theirs[key] = value;
-    }
+    const { reporter, ours, theirs } = splitReporterOption(mochaOptions.reporterOption ?? mochaOptions.reporterOptions);
     const mocha = findMocha(runner);
     this.#inner = createInnerReporter(
-      raw.reporter ?? 'spec',
+      reporter ?? 'spec',
       runner,
       { ...mochaOptions, reporterOption: theirs, reporterOptions: theirs },
       mocha?.Mocha,
     );
     try {
-      this.#observer = new RunObserver(resolveOptions(ours), mochaOptions, mocha);
+      const resolved = resolveOptions(ours);
+      if (!resolved.ok) {
+        printTurnedOff('@promise-failure/mocha', resolved.message);
+        return;
+      }
+      this.#observer = new RunObserver(resolved.settings, mochaOptions, mocha);
       this.#observer.listen(runner as never);
-    } catch (error) {
-      warn(`${(error as Error).message} The reporter is off; the run goes on.`);
+    } catch {
+      // Never throw into Mocha: the inner reporter still prints, the run goes on.
     }
   }
 
@@ -67,7 +65,9 @@ function createInnerReporter(
     if (isPromiseFailureReporter(Reporter)) throw new TypeError('it is this reporter');
     return new Reporter(runner, options);
   } catch (error) {
-    warn(`could not use the reporter ${JSON.stringify(String(name))} (${(error as Error).message?.split('\n')[0]}); using spec.`);
+    printLine(
+      `promise-failure: could not use the reporter ${JSON.stringify(String(name))} (${(error as Error).message?.split('\n')[0]}); using spec.`,
+    );
     try {
       const Spec = Mocha?.reporters.spec;
       return Spec ? new Spec(runner, options) : undefined;

@@ -1,5 +1,6 @@
+import type { ReporterSettings } from '@promise-failure/reporting';
 import { findMocha, type MochaConstructor, type MochaInstance } from './mocha-internals.js';
-import { type ResolvedOptions, resolveOptions } from './options.js';
+import { resolveOptions, splitReporterOption } from './options.js';
 import { buildLoadFailureReason } from './reason.js';
 import { RunObserver } from './run-observer.js';
 
@@ -12,12 +13,12 @@ const registerState = Symbol.for('@promise-failure/mocha.register');
 const hooked = Symbol.for('@promise-failure/mocha.load-failure-hook');
 
 /** Our options, when `@promise-failure/mocha/register` is loaded. */
-export function registeredOptions(): ResolvedOptions | undefined {
-  return (globalThis as Record<symbol, { options: ResolvedOptions } | undefined>)[registerState]?.options;
+export function registeredOptions(): ReporterSettings | undefined {
+  return (globalThis as Record<symbol, { options: ReporterSettings } | undefined>)[registerState]?.options;
 }
 
-export function setRegisteredOptions(options: ResolvedOptions): void {
-  (globalThis as Record<symbol, { options: ResolvedOptions } | undefined>)[registerState] = { options };
+export function setRegisteredOptions(options: ReporterSettings): void {
+  (globalThis as Record<symbol, { options: ReporterSettings } | undefined>)[registerState] = { options };
 }
 
 export function isPromiseFailureReporter(reporter: unknown): boolean {
@@ -25,11 +26,13 @@ export function isPromiseFailureReporter(reporter: unknown): boolean {
 }
 
 /** The options in force for this Mocha instance: the reporter's, else register's, else none. */
-export function optionsFor(mocha: MochaInstance): ResolvedOptions | undefined {
+export function optionsFor(mocha: MochaInstance): ReporterSettings | undefined {
   if (mocha.options?.isWorker) return undefined;
   if (isPromiseFailureReporter(mocha._reporter)) {
     const raw = mocha.options.reporterOption ?? (mocha.options.reporterOptions as Record<string, unknown> | undefined) ?? {};
-    return resolveOptions(raw);
+    // An invalid option turns it off (the reporter says so, when Mocha gets as far as making it).
+    const resolved = resolveOptions(splitReporterOption(raw).ours);
+    return resolved.ok ? resolved.settings : undefined;
   }
   return registeredOptions();
 }
@@ -63,6 +66,6 @@ async function declareLoadFailure(mocha: MochaInstance, error: unknown): Promise
     if (!options?.enabled) return;
     const observer = new RunObserver(options, mocha.options, findMocha(mocha));
     observer.fail(() => buildLoadFailureReason(error));
-    await observer.declaration.settle();
+    await observer.flush();
   } catch {}
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError, parseOptionValue, resolveOptions } from './options.js';
+import { parseOptionValue, resolveOptions, splitReporterOption } from './options.js';
 
 describe('parseOptionValue', () => {
   it.each([
@@ -18,15 +18,16 @@ describe('parseOptionValue', () => {
 
 describe('resolveOptions', () => {
   it('leaves exitStatus and timeout to the core by default', () => {
-    expect(resolveOptions({})).toEqual({ exitStatus: undefined, flushTimeout: 10_000, enabled: true, timeout: undefined });
+    expect(resolveOptions({})).toEqual({
+      ok: true,
+      settings: { exitStatus: undefined, flushTimeout: 10_000, enabled: true, timeout: undefined },
+    });
   });
 
   it('parses --reporter-option strings', () => {
     expect(resolveOptions({ exitStatus: '2', flushTimeout: '1000', enabled: 'false', timeout: '5000' })).toEqual({
-      exitStatus: 2,
-      flushTimeout: 1000,
-      enabled: false,
-      timeout: 5000,
+      ok: true,
+      settings: { exitStatus: 2, flushTimeout: 1000, enabled: false, timeout: 5000 },
     });
   });
 
@@ -35,16 +36,22 @@ describe('resolveOptions', () => {
     [{ exitStatus: '256' }, 'Expected `exitStatus` to be an integer from 1 to 255, got 256.'],
     [{ exitStatus: '1.5' }, 'Expected `exitStatus` to be an integer from 1 to 255, got 1.5.'],
     [{ exitStatus: 'two' }, 'Expected `exitStatus` to be an integer from 1 to 255, got "two".'],
-    [{ flushTimeout: -1 }, 'Expected `flushTimeout` to be a number of milliseconds (0 or more), got -1.'],
-    [{ enabled: 'yes' }, 'Expected `enabled` to be true or false, got "yes".'],
-    [{ timeout: 0 }, 'Expected `timeout` to be a positive integer of milliseconds, got 0.'],
+    [{ flushTimeout: 'soon' }, 'Expected `flushTimeout` to be an integer from 0 to 2147483647 (ms), got "soon".'],
+    [{ enabled: 'yes' }, 'Expected `enabled` to be a boolean, got "yes".'],
+    [{ timeout: 0 }, 'Expected `timeout` to be a positive integer (ms), got 0.'],
+    [{ exitstatus: 2 }, 'Unknown option `exitstatus`; expected exitStatus, flushTimeout, enabled or timeout.'],
   ])('%j is refused, naming the option', (input, message) => {
-    expect(() => resolveOptions(input)).toThrow(message);
-    try {
-      resolveOptions(input);
-    } catch (error) {
-      expect(error).toBeInstanceOf(InvalidOptionError);
-      expect((error as InvalidOptionError).code).toBe('ERR_PROMISE_FAILURE_INVALID_OPTION');
-    }
+    expect(resolveOptions(input)).toEqual({ ok: false, message });
+  });
+});
+
+describe('splitReporterOption', () => {
+  it('keeps ours apart from the inner reporter’s', () => {
+    expect(splitReporterOption({ reporter: 'dot', exitStatus: '2', output: 'results.xml' })).toEqual({
+      reporter: 'dot',
+      ours: { exitStatus: '2' },
+      theirs: { output: 'results.xml' },
+    });
+    expect(splitReporterOption(undefined)).toEqual({ reporter: undefined, ours: {}, theirs: {} });
   });
 });

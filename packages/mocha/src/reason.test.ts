@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFailureReason, buildLoadFailureReason, buildRunFailureReason, fileFromError, relativeFile } from './reason.js';
+import { buildFailureReason, buildLoadFailureReason, buildRunFailureReason, fileFromError } from './reason.js';
 
 const cwd = '/project';
 
@@ -69,11 +69,6 @@ describe('buildLoadFailureReason', () => {
 });
 
 describe('helpers', () => {
-  it('relativeFile accepts paths and file URLs', () => {
-    expect(relativeFile('/project/a/b.js', cwd)).toBe('a/b.js');
-    expect(relativeFile('file:///project/a/b.js', cwd)).toBe('a/b.js');
-  });
-
   it('fileFromError returns undefined without a stack', () => {
     expect(fileFromError(undefined)).toBeUndefined();
     expect(fileFromError({ stack: 'Error: x\n    at node:internal/foo:1:2' })).toBeUndefined();

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { firstLine, formatReason } from '@promise-failure/reporting';
 
 /** What Mocha hands to `'fail'`: a test, a hook, or (in `--parallel`) a plain object replayed from a worker. */
 export interface FailedRunnable {
@@ -11,20 +11,13 @@ export interface FailedRunnable {
 
 const separator = ' › ';
 
-/** `test/login.spec.js`, relative to `cwd`, with forward slashes. */
-export function relativeFile(file: string, cwd: string): string {
-  const absolute = file.startsWith('file://') ? new URL(file).pathname : file;
-  return path.relative(cwd, path.resolve(cwd, absolute)).split(path.sep).join('/');
-}
-
 /** The first line of an error's message, short enough for a reason. */
 export function errorSummary(error: unknown): string {
   const message =
     error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)
       ? String((error as { message: unknown }).message)
       : String(error);
-  const line = message.split('\n').find((part) => part.trim() !== '') ?? '';
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line.trim();
+  return firstLine(message) ?? '';
 }
 
 /**
@@ -39,10 +32,6 @@ export function fileFromError(error: unknown): string | undefined {
     if (!file.includes('/node_modules/')) return file;
   }
   return undefined;
-}
-
-function withFile(text: string, file: string | undefined, cwd: string): string {
-  return file ? `${text} (${relativeFile(file, cwd)})` : text;
 }
 
 /**
@@ -66,19 +55,18 @@ export function buildFailureReason(runnable: FailedRunnable | undefined, error: 
 
   if (runnable?.type !== 'hook' && (name === '' || /^uncaught error outside test suite$/i.test(name))) {
     const summary = errorSummary(error);
-    const text = `mocha: ${name || 'uncaught error'}${summary ? `: ${summary}` : ''}`;
-    return withFile(text, file ?? fileFromError(error), cwd);
+    return formatReason('mocha', `${name || 'uncaught error'}${summary ? `: ${summary}` : ''}`, file ?? fileFromError(error), cwd);
   }
-  return withFile(`mocha: ${name} failed`, file, cwd);
+  return formatReason('mocha', `${name} failed`, file, cwd);
 }
 
 /** A test file that throws while Mocha loads it (serial mode: Mocha exits 1 before any test runs). */
 export function buildLoadFailureReason(error: unknown, cwd = process.cwd()): string {
   const summary = errorSummary(error);
-  return withFile(`mocha: test files failed to load${summary ? `: ${summary}` : ''}`, fileFromError(error), cwd);
+  return formatReason('mocha', `test files failed to load${summary ? `: ${summary}` : ''}`, fileFromError(error), cwd);
 }
 
 /** When the run failed without a `'fail'` event (e.g. `--fail-zero`). */
 export function buildRunFailureReason(failures: number): string {
-  return `mocha: the run failed (${failures} ${failures === 1 ? 'failure' : 'failures'})`;
+  return formatReason('mocha', `the run failed (${failures} ${failures === 1 ? 'failure' : 'failures'})`);
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { warn } from './declaration.js';
+import { defaultSettings, printTurnedOff } from '@promise-failure/reporting';
 import { installLoadFailureHook, isPromiseFailureReporter, registeredOptions, setRegisteredOptions } from './load-failure.js';
 import { findLoadedMochas, findMocha, type MochaConstructor, type MochaInstance } from './mocha-internals.js';
 import { type PromiseFailureMochaOptions, resolveOptions } from './options.js';
@@ -71,14 +71,17 @@ function install(): void {
  */
 export function configure(options: PromiseFailureMochaOptions = {}): void {
   try {
-    setRegisteredOptions(resolveOptions(options as Record<string, unknown>));
-  } catch (error) {
-    warn(`${(error as Error).message} @promise-failure/mocha/register is off; the run goes on.`);
-    setRegisteredOptions(resolveOptions({ enabled: false }));
-  }
+    const resolved = resolveOptions(options);
+    if (resolved.ok) {
+      setRegisteredOptions(resolved.settings);
+      return;
+    }
+    printTurnedOff('@promise-failure/mocha/register', resolved.message);
+    setRegisteredOptions({ ...defaultSettings, enabled: false });
+  } catch {}
 }
 
 try {
-  if (!registeredOptions()) setRegisteredOptions(resolveOptions({}));
+  if (!registeredOptions()) setRegisteredOptions(defaultSettings);
   install();
 } catch {}

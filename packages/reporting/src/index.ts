@@ -15,7 +15,7 @@ export {
   waitForDeclaration,
 } from './declaration.js';
 export {
-  defaultFlushTimeout,
+  defaultSettings,
   optionNames,
   printTurnedOff,
   type ReporterOptions,

@@ -46,7 +46,13 @@ export type ResolvedReporterOptions = { ok: true; settings: ReporterSettings } |
 
 export const optionNames = ['exitStatus', 'flushTimeout', 'enabled', 'timeout'] as const;
 
-export const defaultFlushTimeout = 10_000;
+/** No options given: the core decides the exit status and its timeout (from the environment, else 1 and 60 s). */
+export const defaultSettings: ReporterSettings = Object.freeze({
+  exitStatus: undefined,
+  flushTimeout: 10_000,
+  enabled: true,
+  timeout: undefined,
+});
 /** setTimeout's largest delay: a longer one fires at once. */
 const maxDelay = 2_147_483_647;
 
@@ -63,7 +69,7 @@ export function resolveReporterOptions(options: unknown): ResolvedReporterOption
     const keys = unknown.map((key) => `\`${key}\``).join(', ');
     return { ok: false, message: `Unknown option ${keys}; expected exitStatus, flushTimeout, enabled or timeout.` };
   }
-  const { exitStatus, flushTimeout = defaultFlushTimeout, enabled = true, timeout } = record;
+  const { exitStatus, flushTimeout = defaultSettings.flushTimeout, enabled = defaultSettings.enabled, timeout } = record;
   if (exitStatus !== undefined && !isIntegerBetween(exitStatus, 1, 255)) {
     return invalid('exitStatus', 'an integer from 1 to 255', exitStatus);
   }
