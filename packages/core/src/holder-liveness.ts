@@ -34,7 +34,10 @@ export function currentIdentity(): HolderIdentity {
 export function holderLiveness(holder: HolderIdentity): 'alive' | 'dead' | 'unknown' {
   const self = currentIdentity();
   if (holder.host !== self.host || holder.boot !== self.boot || holder.pidNamespace !== self.pidNamespace) return 'unknown';
-  if (self.boot === undefined || holder.pid === self.pid) return 'unknown';
+  if (self.boot === undefined) return 'unknown';
+  // Our own pid: another thread or another copy of this package, alive as we are, unless the claim was
+  // left by an earlier process that had our pid.
+  if (holder.pid === self.pid) return holder.startTime === self.startTime ? 'unknown' : 'dead';
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
