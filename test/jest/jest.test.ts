@@ -102,8 +102,8 @@ describe.each(jestVersions)('jest $major', (jest) => {
       expect(run.ourLines).toEqual([acceptedLine()]);
       const requests = fake.agentApiRequests();
       expect(requests).toHaveLength(1);
-      expect((requests[0]?.body as { reason: string }).reason).toMatch(
-        /^jest: test file failed to run: .+ \(tests\/broken\.test\.js\)$/,
+      expect((requests[0]?.body as { reason: string } | undefined)?.reason).toMatch(
+        /^jest: test file failed to run: .+ \(tests\/syntax-error\.test\.js\)$/,
       );
     });
   });
@@ -165,7 +165,9 @@ describe.each(jestVersions)('jest $major', (jest) => {
       const run = await runJest(jest, { fixture: 'failing', buildkiteEnv: fake.env });
       expect(run.code).toBe(1);
       expect(run.ourLines).toHaveLength(1);
-      expect(run.ourLines[0]).toMatch(/^promise-failure: could not promise exit status 1 to Buildkite: .*not enabled for this organization/);
+      expect(run.ourLines[0]).toMatch(
+        /^promise-failure: could not promise exit status 1 to Buildkite: .*not enabled for this organization/,
+      );
       expect(fake.agentApiRequests()).toHaveLength(1);
     });
   });
@@ -188,7 +190,9 @@ describe.each(jestVersions)('jest $major', (jest) => {
       });
       expect(run.code).toBe(1);
       expect(run.ourLines).toHaveLength(1);
-      expect(run.ourLines[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS/);
+      expect(run.ourLines[0]).toMatch(
+        /^promise-failure: did not promise the failure to Buildkite: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS/,
+      );
       expect(fake.requests).toEqual([]);
     });
   });
@@ -247,7 +251,7 @@ describe.each(jestVersions)('jest $major', (jest) => {
       expect(run.stderr).toMatch(/Tests:\s+2 failed, 2 total/);
       expect(run.ourLines).toEqual([acceptedLine()]);
       expect(fake.agentApiRequests()).toHaveLength(1);
-      expect((fake.agentApiRequests()[0]?.body as { reason: string }).reason).toMatch(
+      expect((fake.agentApiRequests()[0]?.body as { reason: string } | undefined)?.reason).toMatch(
         /^jest: (orders api › lists orders failed \(api\/orders\.test\.js\)|checkout page › shows the total failed \(web\/checkout\.test\.js\))$/,
       );
     });

@@ -49,10 +49,7 @@ export interface JestRun extends RunResult {
  * variables when given, and a fresh lock directory and Jest cache (a fresh cache also means no timings,
  * so Jest uses its workers instead of running a few fast files in band).
  */
-export async function runJest(
-  jest: JestVersion,
-  options: RunJestOptions & { recordModules?: boolean },
-): Promise<JestRun> {
+export async function runJest(jest: JestVersion, options: RunJestOptions & { recordModules?: boolean }): Promise<JestRun> {
   const scratch = await mkdtemp(join(tmpdir(), 'promise-failure-jest-e2e-'));
   try {
     const markerDir = join(scratch, 'markers');
@@ -98,12 +95,8 @@ export function acceptedLine(exitStatus = 1, how = 'declared via job-api'): stri
   return `promise-failure: promised exit status ${exitStatus} to Buildkite (${how})`;
 }
 
-
 /** Starts a fake Buildkite for one test and always closes it. */
-export async function withFakeBuildkite<T>(
-  options: FakeBuildkiteOptions,
-  use: (fake: FakeBuildkite) => Promise<T>,
-): Promise<T> {
+export async function withFakeBuildkite<T>(options: FakeBuildkiteOptions, use: (fake: FakeBuildkite) => Promise<T>): Promise<T> {
   const fake = await startFakeBuildkite(options);
   try {
     return await use(fake);

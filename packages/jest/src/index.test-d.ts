@@ -3,15 +3,11 @@ import type { Config as JestConfig } from '@jest/types';
 import type { ReporterOptions } from '@promise-failure/reporting';
 import type { Config } from 'jest';
 import { expectTypeOf, test } from 'vitest';
-import PromiseFailureReporter, { type PromiseFailureReporterOptions, PromiseFailureReporter as Named } from './index.js';
+import PromiseFailureReporter, { type PromiseFailureReporter as Named, type PromiseFailureReporterOptions } from './index.js';
 
 test('the default export is a Jest reporter, constructed as Jest does', () => {
   expectTypeOf(PromiseFailureReporter).toEqualTypeOf<typeof Named>();
-  const reporter = new PromiseFailureReporter(
-    {} as JestConfig.GlobalConfig,
-    { exitStatus: 2 },
-    {} as ReporterContext,
-  );
+  const reporter = new PromiseFailureReporter({} as JestConfig.GlobalConfig, { exitStatus: 2 }, {} as ReporterContext);
   expectTypeOf(reporter).toMatchTypeOf<Reporter>();
 });
 

@@ -11,5 +11,5 @@
 import { PromiseFailureReporter } from './reporter.js';
 
 export default PromiseFailureReporter;
-export { PromiseFailureReporter };
 export type { PromiseFailureReporterOptions } from './options.js';
+export { PromiseFailureReporter };

@@ -33,9 +33,7 @@ describe('findTestFileFailure', () => {
 
   test('a file that failed to run (syntax error, throwing afterAll)', () => {
     const syntax = fileResult({ testExecError: { message: 'Unexpected end of input', stack: '' } });
-    expect(findTestFileFailure(syntax, context)).toBe(
-      'jest: test file failed to run: Unexpected end of input (test/login.test.js)',
-    );
+    expect(findTestFileFailure(syntax, context)).toBe('jest: test file failed to run: Unexpected end of input (test/login.test.js)');
     // A throwing afterAll leaves the message empty: the stack still says what was thrown.
     const afterAll = fileResult({
       testResults: [passed],
@@ -55,11 +53,12 @@ describe('findTestFileFailure', () => {
 describe('describeError', () => {
   test('the first line of the message, else of the stack, else of the formatted failure', () => {
     expect(describeError({ message: '\n  first\nsecond' }, undefined)).toBe('first');
-    expect(describeError({ message: '', stack: 'TypeError: x is not a function\n    at y' }, undefined)).toBe(
-      'x is not a function',
-    );
+    expect(describeError({ message: '', stack: 'TypeError: x is not a function\n    at y' }, undefined)).toBe('x is not a function');
     expect(
-      describeError({ message: '', stack: 'Error\n    at y' }, '\n\n  \u001b[1m● Test suite failed to run\u001b[22m\n\n    thrown: undefined\n'),
+      describeError(
+        { message: '', stack: 'Error\n    at y' },
+        '\n\n  \u001b[1m● Test suite failed to run\u001b[22m\n\n    thrown: undefined\n',
+      ),
     ).toBe('thrown: undefined');
     expect(describeError({}, null)).toBe('no error message');
   });
@@ -77,12 +76,8 @@ describe('findRunFailure', () => {
   });
 
   test('what only the whole run shows', () => {
-    expect(findRunFailure({ ...run, snapshot: { failure: true, filesRemoved: 1 } })).toBe(
-      'jest: obsolete snapshot files failed the run',
-    );
-    expect(findRunFailure({ ...run, runExecError: { message: 'worker crashed' } })).toBe(
-      'jest: the run failed: worker crashed',
-    );
+    expect(findRunFailure({ ...run, snapshot: { failure: true, filesRemoved: 1 } })).toBe('jest: obsolete snapshot files failed the run');
+    expect(findRunFailure({ ...run, runExecError: { message: 'worker crashed' } })).toBe('jest: the run failed: worker crashed');
     expect(findRunFailure({ ...run, numFailedTests: 2 })).toBe('jest: 2 tests failed');
   });
 });

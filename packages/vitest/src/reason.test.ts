@@ -32,8 +32,15 @@ describe('buildReason', () => {
   });
 
   test('names the test an unhandled error came from, when Vitest knows it', () => {
-    const error = { name: 'TypeError', message: 'x is undefined', VITEST_TEST_NAME: 'cart > totals', VITEST_TEST_PATH: '/repo/cart.test.ts' };
-    expect(buildReason({ kind: 'unhandled', error }, cwd)).toBe('vitest: unhandled error in cart > totals: TypeError: x is undefined (cart.test.ts)');
+    const error = {
+      name: 'TypeError',
+      message: 'x is undefined',
+      VITEST_TEST_NAME: 'cart > totals',
+      VITEST_TEST_PATH: '/repo/cart.test.ts',
+    };
+    expect(buildReason({ kind: 'unhandled', error }, cwd)).toBe(
+      'vitest: unhandled error in cart > totals: TypeError: x is undefined (cart.test.ts)',
+    );
     expect(buildReason({ kind: 'unhandled', error: { message: 'late' } }, cwd)).toBe('vitest: unhandled error: late');
   });
 

@@ -1,4 +1,3 @@
-import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import {
   type Declaration,
   printTurnedOff,
@@ -6,6 +5,7 @@ import {
   resolveReporterOptions,
   startDeclaration,
 } from '@promise-failure/reporting';
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { buildReason, type ErrorLike, type FailureSignal } from './reason.js';
 
