@@ -12,10 +12,17 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+const scratchDirectories = new Set();
+
 /** A fresh directory, removed at exit. */
 export function scratch(prefix = 'pf-bench-') {
   const directory = mkdtempSync(join(tmpdir(), prefix));
-  process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+  if (scratchDirectories.size === 0) {
+    process.on('exit', () => {
+      for (const each of scratchDirectories) rmSync(each, { recursive: true, force: true });
+    });
+  }
+  scratchDirectories.add(directory);
   return directory;
 }
 
