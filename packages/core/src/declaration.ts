@@ -29,17 +29,10 @@ export interface DeclarationPlan {
   log: DebugLog;
 }
 
-/** The outcome of one declaration, as shared by every caller. */
-export interface Declaration {
+/** The outcome of one declaration, as shared by every caller. `final` ones are kept in this process and on disk. */
+export interface Declaration extends Sent {
   /** The call whose plan ran. Its outcome is this one's; every other caller's is `debounced`. */
   starter: Caller;
-  outcome: 'declared' | 'debounced';
-  accepted: boolean;
-  transport: Transport | undefined;
-  upstreamStatus: number | undefined;
-  error: string | undefined;
-  /** Success or a refusal Buildkite will repeat: kept, in this process and on disk. */
-  final: boolean;
 }
 
 /**

@@ -1,19 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeBuildkite } from './index.js';
-import { putPromiseFailure } from './test-helpers.js';
-import type { FakeBuildkite, FakeBuildkiteOptions } from './types.js';
+import { describe, expect, it } from 'vitest';
+import { putPromiseFailure, startEach } from './test-helpers.js';
 
-let buildkite: FakeBuildkite | undefined;
-
-async function start(options: FakeBuildkiteOptions = {}): Promise<FakeBuildkite> {
-  buildkite = await startFakeBuildkite({ jobApi: 'none', ...options });
-  return buildkite;
-}
-
-afterEach(async () => {
-  await buildkite?.close();
-  buildkite = undefined;
-});
+const start = startEach({ jobApi: 'none' });
 
 describe('Agent API: PUT /v3/jobs/{id}/promise_failure', () => {
   it('accepts the first exit status with 204 and no body, and holds it', async () => {

@@ -1,21 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeBuildkiteOptions, startFakeBuildkite } from './index.js';
-import { callJobApi, putPromiseFailure, settle } from './test-helpers.js';
-import type { FakeBuildkite } from './types.js';
+import { callJobApi, putPromiseFailure, settle, startEach } from './test-helpers.js';
 
-const started: FakeBuildkite[] = [];
-
-async function start(options: FakeBuildkiteOptions = {}): Promise<FakeBuildkite> {
-  const fake = await startFakeBuildkite(options);
-  started.push(fake);
-  return fake;
-}
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((fake) => fake.close()));
-});
+const start = startEach();
 
 describe('startFakeBuildkite', () => {
   it("returns the env a job would have, with the Job API's variables by default", async () => {

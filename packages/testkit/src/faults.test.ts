@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultQueue } from './faults.js';
-import { startFakeBuildkite } from './index.js';
-import { callJobApi, putPromiseFailure, settle } from './test-helpers.js';
-import type { FakeBuildkite, FakeBuildkiteOptions, Fault } from './types.js';
+import { callJobApi, putPromiseFailure, settle, startEach } from './test-helpers.js';
+import type { Fault } from './types.js';
 
-let buildkite: FakeBuildkite | undefined;
-
-async function start(options: FakeBuildkiteOptions = {}): Promise<FakeBuildkite> {
-  buildkite = await startFakeBuildkite({ jobApi: 'none', ...options });
-  return buildkite;
-}
-
-afterEach(async () => {
-  await buildkite?.close();
-  buildkite = undefined;
-});
+const start = startEach({ jobApi: 'none' });
 
 describe('Agent API faults', () => {
   it('answers a status with a JSON message and a Retry-After header, then behaves normally', async () => {

@@ -1,21 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeBuildkite } from './index.js';
-import { callJobApi, settle } from './test-helpers.js';
-import type { FakeBuildkite, FakeBuildkiteOptions } from './types.js';
+import { describe, expect, it } from 'vitest';
+import { callJobApi, settle, startEach } from './test-helpers.js';
 
-let buildkite: FakeBuildkite | undefined;
-
-async function start(options: FakeBuildkiteOptions = {}): Promise<FakeBuildkite> {
-  buildkite = await startFakeBuildkite(options);
-  return buildkite;
-}
-
-afterEach(async () => {
-  await buildkite?.close();
-  buildkite = undefined;
-});
+const start = startEach();
 
 function concurrently<T>(count: number, call: (index: number) => Promise<T>): Promise<T[]> {
   return Promise.all(Array.from({ length: count }, (_, index) => call(index)));

@@ -1,5 +1,7 @@
 import { request } from 'node:http';
-import type { FakeBuildkite } from './types.js';
+import { afterEach } from 'vitest';
+import { startFakeBuildkite } from './fake-buildkite.js';
+import type { FakeBuildkite, FakeBuildkiteOptions } from './types.js';
 
 /** An answer read off a real socket. */
 export interface Answer {
@@ -75,4 +77,17 @@ export function callJobApi(
 /** The promise's error (or value), handled at once: `close()` rejects it while the test awaits something else. */
 export function settle<T>(promise: Promise<T>): Promise<T | Error> {
   return promise.catch((error: Error) => error);
+}
+
+/** Starts fakes for a test file's tests; every fake a test started is closed after it. */
+export function startEach(defaults: FakeBuildkiteOptions = {}): (options?: FakeBuildkiteOptions) => Promise<FakeBuildkite> {
+  const started: FakeBuildkite[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((fake) => fake.close()));
+  });
+  return async (options = {}) => {
+    const fake = await startFakeBuildkite({ ...defaults, ...options });
+    started.push(fake);
+    return fake;
+  };
 }
