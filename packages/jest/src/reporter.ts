@@ -1,10 +1,4 @@
-import {
-  type Declaration,
-  printTurnedOff,
-  type ReporterSettings,
-  resolveReporterOptions,
-  startDeclaration,
-} from '@promise-failure/reporting';
+import { type Declaration, type ReporterSettings, resolveSettings, startDeclaration } from '@promise-failure/reporting';
 import type { JestAggregatedResult, JestGlobalConfig, JestTestFileResult } from './jest-types.js';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { findRunFailure, findTestFileFailure } from './reason.js';
@@ -24,14 +18,10 @@ export class PromiseFailureReporter {
 
   constructor(globalConfig?: JestGlobalConfig, options?: PromiseFailureReporterOptions, _context?: unknown) {
     try {
-      const resolved = resolveReporterOptions(options);
-      if (!resolved.ok) {
-        printTurnedOff('@promise-failure/jest', resolved.message);
-        return;
-      }
+      const settings = resolveSettings('@promise-failure/jest', options);
       // With `testFailureExitCode: 0` the run cannot fail, so there is nothing to promise.
-      if (!resolved.settings.enabled || Number(globalConfig?.testFailureExitCode) === 0) return;
-      this.#settings = resolved.settings;
+      if (settings === undefined || Number(globalConfig?.testFailureExitCode) === 0) return;
+      this.#settings = settings;
       this.#updateSnapshot = globalConfig?.updateSnapshot;
     } catch {
       // Never throw into Jest.

@@ -1,7 +1,7 @@
-import { printLine, printTurnedOff } from '@promise-failure/reporting';
+import { printLine, resolveSettings } from '@promise-failure/reporting';
 import { installLoadFailureHook, isPromiseFailureReporter, reporterMarker } from './load-failure.js';
 import { findLoadedMochas, findMocha, type ReporterInstance, resolveReporter } from './mocha-internals.js';
-import { resolveOptions, splitReporterOption } from './options.js';
+import { parseOptions, splitReporterOption } from './options.js';
 import { RunObserver } from './run-observer.js';
 
 export type { PromiseFailureMochaOptions } from './options.js';
@@ -28,12 +28,9 @@ export default class PromiseFailureReporter {
       mocha?.Mocha,
     );
     try {
-      const resolved = resolveOptions(ours);
-      if (!resolved.ok) {
-        printTurnedOff('@promise-failure/mocha', resolved.message);
-        return;
-      }
-      this.#observer = new RunObserver(resolved.settings, mochaOptions, mocha);
+      const settings = resolveSettings('@promise-failure/mocha', parseOptions(ours));
+      if (settings === undefined) return;
+      this.#observer = new RunObserver(settings, mochaOptions, mocha);
       this.#observer.listen(runner as never);
     } catch {
       // Never throw into Mocha: the inner reporter still prints, the run goes on.

@@ -1,6 +1,6 @@
-import type { ReporterSettings } from '@promise-failure/reporting';
+import { type ReporterSettings, resolveReporterOptions } from '@promise-failure/reporting';
 import { findMocha, type MochaConstructor, type MochaInstance } from './mocha-internals.js';
-import { resolveOptions, splitReporterOption } from './options.js';
+import { parseOptions, splitReporterOption } from './options.js';
 import { buildLoadFailureReason } from './reason.js';
 import { RunObserver } from './run-observer.js';
 
@@ -31,7 +31,7 @@ export function optionsFor(mocha: MochaInstance): ReporterSettings | undefined {
   if (isPromiseFailureReporter(mocha._reporter)) {
     const raw = mocha.options.reporterOption ?? (mocha.options.reporterOptions as Record<string, unknown> | undefined) ?? {};
     // An invalid option turns it off (the reporter says so, when Mocha gets as far as making it).
-    const resolved = resolveOptions(splitReporterOption(raw).ours);
+    const resolved = resolveReporterOptions(parseOptions(splitReporterOption(raw).ours));
     return resolved.ok ? resolved.settings : undefined;
   }
   return registeredOptions();

@@ -1,5 +1,6 @@
+import { resolveReporterOptions } from '@promise-failure/reporting';
 import { describe, expect, it } from 'vitest';
-import { parseOptionValue, resolveOptions, splitReporterOption } from './options.js';
+import { parseOptions, parseOptionValue, splitReporterOption } from './options.js';
 
 describe('parseOptionValue', () => {
   it.each([
@@ -16,7 +17,9 @@ describe('parseOptionValue', () => {
   });
 });
 
-describe('resolveOptions', () => {
+describe('parseOptions, then the shared validation', () => {
+  const resolveOptions = (options: unknown) => resolveReporterOptions(parseOptions(options));
+
   it('leaves exitStatus and timeout to the core by default', () => {
     expect(resolveOptions({})).toEqual({
       ok: true,

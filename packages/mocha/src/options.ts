@@ -1,4 +1,4 @@
-import { optionNames, type ResolvedReporterOptions, resolveReporterOptions } from '@promise-failure/reporting';
+import { optionNames } from '@promise-failure/reporting';
 
 /**
  * Options of the Mocha reporter and of `@promise-failure/mocha/register`. (A type alias, the same for the
@@ -44,14 +44,13 @@ export function parseOptionValue(value: unknown): unknown {
 }
 
 /**
- * Validates our options (strings from `--reporter-option` parsed first) with the check every reporter
- * shares. `reporterOption` is shared with the inner reporter: pass only our keys (see
+ * Our options with `--reporter-option` strings parsed, for the validator every reporter shares
+ * (`resolveSettings`). `reporterOption` is shared with the inner reporter: pass only our keys (see
  * {@link splitReporterOption}); `configure()` passes everything, so a misspelt option is named.
  */
-export function resolveOptions(options: Readonly<Record<string, unknown>> = {}): ResolvedReporterOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) return resolveReporterOptions(options);
-  const parsed = Object.fromEntries(Object.entries(options).map(([key, value]) => [key, parseOptionValue(value)]));
-  return resolveReporterOptions(parsed);
+export function parseOptions(options: unknown): unknown {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  return Object.fromEntries(Object.entries(options).map(([key, value]) => [key, parseOptionValue(value)]));
 }
 
 /** `--reporter-option`: ours, the inner reporter's, and `reporter` (which inner reporter) apart. */

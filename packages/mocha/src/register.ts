@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { defaultSettings, printTurnedOff } from '@promise-failure/reporting';
+import { defaultSettings, resolveSettings } from '@promise-failure/reporting';
 import { installLoadFailureHook, isPromiseFailureReporter, registeredOptions, setRegisteredOptions } from './load-failure.js';
 import { findLoadedMochas, findMocha, type MochaConstructor, type MochaInstance } from './mocha-internals.js';
-import { type PromiseFailureMochaOptions, resolveOptions } from './options.js';
+import { type PromiseFailureMochaOptions, parseOptions } from './options.js';
 import { RunObserver } from './run-observer.js';
 
 export type { PromiseFailureMochaOptions } from './options.js';
@@ -71,13 +71,8 @@ function install(): void {
  */
 export function configure(options: PromiseFailureMochaOptions = {}): void {
   try {
-    const resolved = resolveOptions(options);
-    if (resolved.ok) {
-      setRegisteredOptions(resolved.settings);
-      return;
-    }
-    printTurnedOff('@promise-failure/mocha/register', resolved.message);
-    setRegisteredOptions({ ...defaultSettings, enabled: false });
+    const settings = resolveSettings('@promise-failure/mocha/register', parseOptions(options));
+    setRegisteredOptions(settings ?? { ...defaultSettings, enabled: false });
   } catch {}
 }
 

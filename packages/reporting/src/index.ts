@@ -17,11 +17,11 @@ export {
 export {
   defaultSettings,
   optionNames,
-  printTurnedOff,
   type ReporterOptions,
   type ReporterSettings,
   type ResolvedReporterOptions,
   resolveReporterOptions,
+  resolveSettings,
 } from './options.js';
 export { firstLine, formatReason, maxMessageLength, relativePath } from './reason.js';
 export { printLine } from './stderr.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { printTurnedOff, resolveReporterOptions } from './options.js';
+import { resolveReporterOptions, resolveSettings } from './options.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -48,14 +48,38 @@ describe('resolveReporterOptions', () => {
   });
 });
 
-test('printTurnedOff: one line naming the package', () => {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
+describe('resolveSettings', () => {
+  function captureStderr(): string[] {
+    const lines: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    return lines;
+  }
+
+  test('valid and enabled: the settings, silently', () => {
+    const lines = captureStderr();
+    expect(resolveSettings('@promise-failure/jest', { exitStatus: 2 })).toEqual({
+      exitStatus: 2,
+      flushTimeout: 10_000,
+      enabled: true,
+      timeout: undefined,
+    });
+    expect(lines).toEqual([]);
   });
-  printTurnedOff('@promise-failure/jest', 'Expected `exitStatus` to be an integer from 1 to 255, got 0.');
-  expect(lines).toEqual([
-    'promise-failure: @promise-failure/jest is turned off: Expected `exitStatus` to be an integer from 1 to 255, got 0.\n',
-  ]);
+
+  test('enabled: false: off, silently', () => {
+    const lines = captureStderr();
+    expect(resolveSettings('@promise-failure/jest', { enabled: false })).toBeUndefined();
+    expect(lines).toEqual([]);
+  });
+
+  test('an invalid option: off, with one line naming the package and the option', () => {
+    const lines = captureStderr();
+    expect(resolveSettings('@promise-failure/jest', { exitStatus: 0 })).toBeUndefined();
+    expect(lines).toEqual([
+      'promise-failure: @promise-failure/jest is turned off: Expected `exitStatus` to be an integer from 1 to 255, got 0.\n',
+    ]);
+  });
 });

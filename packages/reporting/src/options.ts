@@ -58,7 +58,7 @@ const maxDelay = 2_147_483_647;
 
 /**
  * Checks the options once, where the user passed them, and names the culprit. It returns the message
- * instead of throwing: a reporter that throws fails the run (see {@link printTurnedOff}).
+ * instead of throwing: a reporter that throws fails the run (see {@link resolveSettings}).
  */
 export function resolveReporterOptions(options: unknown): ResolvedReporterOptions {
   if (options === undefined || options === null) options = {};
@@ -86,9 +86,18 @@ export function resolveReporterOptions(options: unknown): ResolvedReporterOption
   };
 }
 
-/** The one line an invalid option prints: the reporter is off for this run, which goes on unchanged. */
-export function printTurnedOff(packageName: string, message: string): void {
-  printLine(`promise-failure: ${packageName} is turned off: ${message}`);
+/**
+ * What a reporter's constructor does with its options: the settings to act on, or `undefined` when it is
+ * turned off, by `enabled: false` or by an invalid option. An invalid option prints one line that names
+ * it (`promise-failure: @promise-failure/jest is turned off: Expected …`); the run goes on unchanged.
+ */
+export function resolveSettings(packageName: string, options: unknown): ReporterSettings | undefined {
+  const resolved = resolveReporterOptions(options);
+  if (!resolved.ok) {
+    printLine(`promise-failure: ${packageName} is turned off: ${resolved.message}`);
+    return undefined;
+  }
+  return resolved.settings.enabled ? resolved.settings : undefined;
 }
 
 function isIntegerBetween(value: unknown, min: number, max: number): value is number {

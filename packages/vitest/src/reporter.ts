@@ -1,10 +1,4 @@
-import {
-  type Declaration,
-  printTurnedOff,
-  type ReporterSettings,
-  resolveReporterOptions,
-  startDeclaration,
-} from '@promise-failure/reporting';
+import { type Declaration, type ReporterSettings, resolveSettings, startDeclaration } from '@promise-failure/reporting';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { buildReason, type ErrorLike, type FailureSignal } from './reason.js';
@@ -36,9 +30,7 @@ export class PromiseFailureReporter implements Reporter {
 
   constructor(options?: PromiseFailureReporterOptions) {
     try {
-      const resolved = resolveReporterOptions(options);
-      if (!resolved.ok) printTurnedOff('@promise-failure/vitest', resolved.message);
-      else if (resolved.settings.enabled) this.#settings = resolved.settings;
+      this.#settings = resolveSettings('@promise-failure/vitest', options);
     } catch {
       // Never fail the run.
     }
