@@ -1,18 +1,10 @@
+import { captureStderr } from '@promise-failure/reporting/testing';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { PromiseFailureReporter } from './reporter.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  return lines;
-}
 
 describe('PromiseFailureReporter', () => {
   test('an invalid option: one warning line, and the reporter stays quiet after it', async () => {

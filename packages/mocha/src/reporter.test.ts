@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { captureStderr } from '@promise-failure/reporting/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import PromiseFailureReporter from './index.js';
 
@@ -20,11 +21,7 @@ let stderr: string[];
 
 beforeEach(() => {
   InnerReporter.instances = [];
-  stderr = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
+  stderr = captureStderr();
   // Outside Buildkite: the core is called but skips, silently.
   vi.stubEnv('BUILDKITE_JOB_ID', undefined as unknown as string);
 });

@@ -1,6 +1,7 @@
 import type { PromiseFailureResult } from '@promise-failure/core';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { type DeclarationCall, describeDeclaration, startDeclaration, waitForDeclaration } from './declaration.js';
+import { captureStderr } from './testing.js';
 
 const accepted: PromiseFailureResult = { outcome: 'declared', accepted: true, exitStatus: 1, transport: 'job-api' };
 const asked = { exitStatus: 1, flushTimeout: 1_000 };
@@ -134,11 +135,7 @@ describe('startDeclaration and waitForDeclaration', () => {
   });
 
   test('flush prints the line once, however often it is called', async () => {
-    const lines: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
+    const lines = captureStderr();
     const declaration = startDeclaration({ exitStatus: 1, reason: 'r', timeout: undefined }, async () => accepted);
     const first = declaration.flush(1_000);
     expect(declaration.flush(1_000)).toBe(first);
@@ -148,13 +145,13 @@ describe('startDeclaration and waitForDeclaration', () => {
   });
 
   test('flush prints nothing when skipped silently', async () => {
-    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const lines = captureStderr();
     const declaration = startDeclaration({ exitStatus: 1, reason: 'r', timeout: undefined }, async () => ({
       outcome: 'skipped',
       accepted: false,
       exitStatus: 1,
     }));
     await declaration.flush(1_000);
-    expect(write).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { resolveReporterOptions, resolveSettings } from './options.js';
+import { captureStderr } from './testing.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -49,15 +50,6 @@ describe('resolveReporterOptions', () => {
 });
 
 describe('resolveSettings', () => {
-  function captureStderr(): string[] {
-    const lines: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    return lines;
-  }
-
   test('valid and enabled: the settings, silently', () => {
     const lines = captureStderr();
     expect(resolveSettings('@promise-failure/jest', { exitStatus: 2 })).toEqual({
