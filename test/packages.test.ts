@@ -95,9 +95,9 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
   });
 });
 
-it('every package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
+it('every published package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'test/support/check-packages.mjs')], { cwd: root, env, timeout: 120_000 });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
-  expect(run.stdout.match(/^✓ /gm)).toHaveLength(5);
+  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha']) expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
 });

@@ -1,4 +1,4 @@
-// `npm run check:packages`: every package under packages/ through publint (strict: suggestions fail too) and
+// `npm run check:packages`: every published package under packages/ through publint (strict: suggestions fail too) and
 // @arethetypeswrong/cli (`--pack`, profile node16: node16 from CommonJS and from ESM, and bundler). Both pack
 // the package locally with `npm pack`: no network. Prints one line per package, and a tool's output only
 // when it finds something. Exits 1 if any package has a problem. Run `npm run build` first.
@@ -22,11 +22,22 @@ function run(command, args, cwd) {
 
 const packages = readdirSync(join(root, 'packages'))
   .map((name) => join(root, 'packages', name))
-  .filter((directory) => existsSync(join(directory, 'package.json')));
+  .filter((directory) => existsSync(join(directory, 'package.json')))
+  .map((directory) => ({ directory, manifest: JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) }));
+// Private workspaces (shared code bundled into the others) are never published: not checked, and no published
+// package may depend on one at run time.
+const unpublished = new Set(packages.filter(({ manifest }) => manifest.private).map(({ manifest }) => manifest.name));
 
 let failures = 0;
-for (const directory of packages) {
-  const { name } = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
+for (const { directory, manifest } of packages.filter(({ manifest }) => !manifest.private)) {
+  const { name } = manifest;
+  const runtime = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {}));
+  const onUnpublished = runtime.filter((dependency) => unpublished.has(dependency));
+  if (onUnpublished.length > 0) {
+    process.stdout.write(`✗ ${name}: depends on ${onUnpublished.join(', ')}, which is private (never published): bundle it and list it in devDependencies\n`);
+    failures++;
+    continue;
+  }
   if (!existsSync(join(directory, 'dist'))) {
     process.stdout.write(`✗ ${name}: no dist/ (run \`npm run build\` first)\n`);
     failures++;
