@@ -143,9 +143,9 @@ process.stdout.write(`
 ${table.join('\n')}
 
 (¹) An agent 3.128–3.129: its Job API answers 404 for the route, so the core falls back to the Agent API.
-(²) Failing tests that did not cause a request of their own (failed tests − requests): the reporter asks
-    once per run (Jest: once per failing test file is enough), and the core coalesces what is left, across
-    workers and runners, through its lock directory and the agent's Job API.
+(²) Failing tests that did not cause a request of their own: failed tests − requests. Each reporter calls
+    promiseFailure() once per run, on its first final failure (Jest's, when that test's file is done); the
+    core then coalesces the runners' calls into one request, through its lock directory and the Job API.
 (³) From the end of the earliest failing test (a probe in the runner notes when each failing test ends)
     to the moment the fake Agent API received the request it accepted (204, no latency added). It includes
     the runner reporting the failure to its main process (Jest: when the whole test file is done) and the
