@@ -2,11 +2,13 @@
 // bench/RESULTS.md with the machine it ran on. `--quick` runs every row with small counts: a smoke
 // test for CI that asserts nothing about time.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { freshProcess, importCost, race, repeatedCall, takeover } from './core.mjs';
 import { formatMs } from './support.mjs';
 
 const quick = process.argv.includes('--quick');
+// The machine's load when the run started: on a shared machine, small ratios are within its noise.
+const loadAtStart = loadavg()[0];
 const options = { quick };
 const rows = [];
 const add = (scenario, figure, ratio, target) => {
@@ -40,7 +42,7 @@ const table = [
   '| --- | --- | --- | --- |',
   ...rows.map((row) => `| ${row.scenario} | ${row.figure} | ${row.ratio} | ${row.target} |`),
 ].join('\n');
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform} ${process.arch}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform} ${process.arch}; load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`;
 process.stdout.write(`${table}\n\nMachine: ${machine}${quick ? ' (quick run: small counts, figures not meaningful)' : ''}\n`);
 if (!quick) {
   writeFileSync(

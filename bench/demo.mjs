@@ -51,7 +51,11 @@ const runners = {
 /** A clean environment: nothing of a real Buildkite job this might run in, no colours. */
 function baseEnv() {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SystemRoot'];
-  return { ...Object.fromEntries(keep.filter((key) => process.env[key]).map((key) => [key, process.env[key]])), NO_COLOR: '1', FORCE_COLOR: '0' };
+  return {
+    ...Object.fromEntries(keep.filter((key) => process.env[key]).map((key) => [key, process.env[key]])),
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+  };
 }
 
 function runExample(name, env) {
@@ -80,8 +84,16 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
     const runs = await Promise.all(
       names.map((name) => {
         const probe = join(directory, `${name}.failures`);
-        const env = { ...baseEnv(), ...buildkite.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: join(directory, 'lock'), PROMISE_FAILURE_DEMO_PROBE: probe };
-        return runExample(name, env).then((run) => ({ ...run, failureTimes: existsSync(probe) ? readFileSync(probe, 'utf8').split('\n').filter(Boolean).map(Number) : [] }));
+        const env = {
+          ...baseEnv(),
+          ...buildkite.env,
+          BUILDKITE_PROMISE_FAILURE_LOCK_DIR: join(directory, 'lock'),
+          PROMISE_FAILURE_DEMO_PROBE: probe,
+        };
+        return runExample(name, env).then((run) => ({
+          ...run,
+          failureTimes: existsSync(probe) ? readFileSync(probe, 'utf8').split('\n').filter(Boolean).map(Number) : [],
+        }));
       }),
     );
     const requests = buildkite.agentApiRequests();
@@ -92,11 +104,15 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
       const output = `${run.stdout}\n${run.stderr}`;
       const count = Number(runners[run.name].failed(output) ?? run.failureTimes.length);
       failed += count;
-      if (run.code === 0 || count === 0) problems.push(`${run.name}: expected failing tests, got exit code ${run.code ?? run.signal} and ${count} failed`);
+      if (run.code === 0 || count === 0)
+        problems.push(`${run.name}: expected failing tests, got exit code ${run.code ?? run.signal} and ${count} failed`);
       const lines = run.stderr.split('\n').filter((line) => line.startsWith('promise-failure:'));
-      const promised = lines.length === 1 && /^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via ([\w-]+)\)/.exec(lines[0]);
-      if (!promised) problems.push(`${run.name}: expected one "promise-failure: promised exit status 1" line, got ${JSON.stringify(lines)}`);
-      else if (promised[1] === 'declared' && promised[2] !== transport) problems.push(`${run.name}: declared via ${promised[2]}, expected ${transport}`);
+      const promised =
+        lines.length === 1 && /^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via ([\w-]+)\)/.exec(lines[0]);
+      if (!promised)
+        problems.push(`${run.name}: expected one "promise-failure: promised exit status 1" line, got ${JSON.stringify(lines)}`);
+      else if (promised[1] === 'declared' && promised[2] !== transport)
+        problems.push(`${run.name}: declared via ${promised[2]}, expected ${transport}`);
     }
     if (requests.length !== 1) problems.push(`${requests.length} requests reached the Agent API, expected 1`);
     if (!accepted) problems.push('Buildkite did not accept the promise');
@@ -130,10 +146,21 @@ for (const row of plan) {
 }
 
 const header = ['runner', 'failed tests', 'requests to the Agent API', 'calls debounced (²)', 'ms from first failure to accepted (³)'];
-const cells = rows.map((row) => [row.label, String(row.failed), String(row.requests), String(row.debounced), row.ms === undefined ? 'n/a' : String(row.ms)]);
+const cells = rows.map((row) => [
+  row.label,
+  String(row.failed),
+  String(row.requests),
+  String(row.debounced),
+  row.ms === undefined ? 'n/a' : String(row.ms),
+]);
 const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
-const format = (line) => `| ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
-const table = [format(header), `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...cells.map(format)];
+const format = (line) =>
+  `| ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+const table = [
+  format(header),
+  `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`,
+  ...cells.map(format),
+];
 
 for (const row of rows.filter((row) => row.problems.length > 0)) {
   process.stdout.write(`\n✗ ${row.label}\n${row.problems.map((problem) => `  - ${problem}`).join('\n')}\n`);

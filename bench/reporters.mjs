@@ -32,11 +32,18 @@ function describeRun(result) {
   return `exit ${result.code}\n--- stdout (end)\n${result.stdout.slice(-2_000)}\n--- stderr (end)\n${result.stderr.slice(-2_000)}`;
 }
 
-/** Medians of `pairs` alternating runs with and without the reporter, after a warm-up of each (unless quick). */
-async function measure(suite, { pairs, warmUp, failing, latency, locks }) {
+/**
+ * Medians of alternating runs with and without the reporter, after a warm-up of each (unless quick): at least
+ * `pairs` pairs, and more (up to `maxPairs`) until `budgetMs` has been spent, so that fast runners get more
+ * samples.
+ */
+async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs = 0, warmUp, failing, latency, locks }) {
+  const started = performance.now();
+  let pairs = minPairs;
   const times = { with: [], without: [] };
   const requests = [];
   for (let pair = warmUp ? -1 : 0; pair < pairs; pair++) {
+    if (pair === pairs - 1 && pairs < maxPairs && performance.now() - started < budgetMs) pairs++;
     for (const side of pair % 2 === 0 ? ['with', 'without'] : ['without', 'with']) {
       const result = await timeRun(suite, side, { latency, locks });
       if ((result.code !== 0) !== failing) throw new Error(`bench: ${suite.runner} ${side} the reporter: ${describeRun(result)}`);
@@ -48,7 +55,12 @@ async function measure(suite, { pairs, warmUp, failing, latency, locks }) {
   // The overhead is the median of the pairs' differences (each pair ran back to back, so a burst of load on
   // a shared machine mostly falls on both runs of a pair), over the median time without the reporter.
   const differences = times.with.map((ms, index) => ms - times.without[index]);
-  return { with: median(times.with), without: median(times.without), overhead: (median(differences) / median(times.without)) * 100, requests };
+  return {
+    with: median(times.with),
+    without: median(times.without),
+    overhead: (median(differences) / median(times.without)) * 100,
+    requests,
+  };
 }
 
 /**
@@ -58,7 +70,7 @@ async function measure(suite, { pairs, warmUp, failing, latency, locks }) {
 export async function benchReporters({ quick }) {
   const passing = quick ? { files: 4, testsPerFile: 10, failures: 0 } : { files: 20, testsPerFile: 50, failures: 0 };
   const failing = quick ? { files: 4, testsPerFile: 10, failures: 20 } : { files: 20, testsPerFile: 50, failures: 500 };
-  const pairs = quick ? 1 : 5;
+  const sampling = quick ? { pairs: 1 } : { pairs: 5, maxPairs: 15, budgetMs: 25_000 };
   mkdirSync(join(root, '.tmp'), { recursive: true });
   const directory = mkdtempSync(join(root, '.tmp', 'bench-reporters-'));
   const locks = join(directory, 'locks');
@@ -66,14 +78,23 @@ export async function benchReporters({ quick }) {
   const rows = [];
   const problems = [];
   try {
-    const suites = { passing: generateSuites(join(directory, 'passing'), passing), failing: generateSuites(join(directory, 'failing'), failing) };
+    const suites = {
+      passing: generateSuites(join(directory, 'passing'), passing),
+      failing: generateSuites(join(directory, 'failing'), failing),
+    };
     const tests = (shape) => (shape.files * shape.testsPerFile).toLocaleString('en');
     for (const runner of ['jest', 'vitest', 'mocha']) {
       for (const kind of ['passing', 'failing']) {
         const shape = kind === 'passing' ? passing : failing;
         const suite = { runner, ...suites[kind][runner] };
-        const result = await measure(suite, { pairs, warmUp: !quick, failing: kind === 'failing', latency: kind === 'failing' ? 50 : 0, locks });
-        const { overhead } = result;
+        const result = await measure(suite, {
+          ...sampling,
+          warmUp: !quick,
+          failing: kind === 'failing',
+          latency: kind === 'failing' ? 50 : 0,
+          locks,
+        });
+        const { overhead, pairs } = result;
         const runs = pairs > 1 ? `medians of ${pairs} alternating pairs of runs` : 'one run each';
         let scenario;
         let figure = `${formatMs(result.with)} with the reporter, ${formatMs(result.without)} without (${runs})`;
@@ -84,11 +105,19 @@ export async function benchReporters({ quick }) {
         } else {
           scenario = `${runner} reporter, ${shape.failures.toLocaleString('en')} failures in ${tests(shape)} tests (Agent API latency 50 ms)`;
           const all = new Set(result.requests);
-          figure += all.size === 1 ? `; ${result.requests[0]} request${result.requests[0] === 1 ? '' : 's'} per run` : `; requests per run: ${result.requests.join(', ')}`;
+          figure +=
+            all.size === 1
+              ? `; ${result.requests[0]} request${result.requests[0] === 1 ? '' : 's'} per run`
+              : `; requests per run: ${result.requests.join(', ')}`;
           target = '≤ 2 % over, 1 request';
           if (all.size !== 1 || !all.has(1)) problems.push(`${runner}: ${result.requests.join(', ')} requests per run, expected 1`);
         }
-        rows.push({ scenario, figure, ratio: `${overhead >= 0 ? '+' : '−'}${Math.abs(overhead).toFixed(1)} % wall time${pairs > 1 ? ' (median difference of pairs)' : ''}`, target });
+        rows.push({
+          scenario,
+          figure,
+          ratio: `${overhead >= 0 ? '+' : '−'}${Math.abs(overhead).toFixed(1)} % wall time${pairs > 1 ? ' (median difference of pairs)' : ''}`,
+          target,
+        });
       }
     }
   } finally {
@@ -101,4 +130,3 @@ export async function benchReporters({ quick }) {
   }
   return rows;
 }
-

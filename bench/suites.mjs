@@ -16,7 +16,10 @@ function failingIn(file, { files, testsPerFile, failures }) {
 
 function testFile(shape, file, { call, equal, differ }) {
   const failing = failingIn(file, shape);
-  const tests = Array.from({ length: shape.testsPerFile }, (_, index) => `  ${call}('case ${index + 1}', () => { ${failing.has(index) ? differ(index) : equal(index)} });`);
+  const tests = Array.from(
+    { length: shape.testsPerFile },
+    (_, index) => `  ${call}('case ${index + 1}', () => { ${failing.has(index) ? differ(index) : equal(index)} });`,
+  );
   return `describe('file ${pad(file)}', () => {\n${tests.join('\n')}\n});\n`;
 }
 
@@ -34,15 +37,26 @@ export function generateSuites(directory, shape) {
     ['with', `['default', '@promise-failure/jest']`],
     ['without', `['default']`],
   ]) {
-    writeFileSync(join(jest, `jest.${name}.config.js`), `module.exports = { rootDir: __dirname, testMatch: ['<rootDir>/test/*.test.js'], maxWorkers: 2, reporters: ${reporters} };\n`);
+    writeFileSync(
+      join(jest, `jest.${name}.config.js`),
+      `module.exports = { rootDir: __dirname, testMatch: ['<rootDir>/test/*.test.js'], maxWorkers: 2, reporters: ${reporters} };\n`,
+    );
   }
   for (let file = 0; file < shape.files; file++) {
     writeFileSync(
       join(jest, 'test', `file-${pad(file)}.test.js`),
-      testFile(shape, file, { call: 'test', equal: (index) => `expect(${index}).toBe(${index});`, differ: (index) => `expect(${index}).toBe(${index + 1});` }),
+      testFile(shape, file, {
+        call: 'test',
+        equal: (index) => `expect(${index}).toBe(${index});`,
+        differ: (index) => `expect(${index}).toBe(${index + 1});`,
+      }),
     );
   }
-  suites.jest = { cwd: jest, with: ['--config=jest.with.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`], without: ['--config=jest.without.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`] };
+  suites.jest = {
+    cwd: jest,
+    with: ['--config=jest.with.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`],
+    without: ['--config=jest.without.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`],
+  };
 
   const vitest = join(directory, 'vitest');
   mkdirSync(join(vitest, 'test'), { recursive: true });
@@ -50,7 +64,10 @@ export function generateSuites(directory, shape) {
     ['with', `['default', '@promise-failure/vitest']`],
     ['without', `['default']`],
   ]) {
-    writeFileSync(join(vitest, `vitest.${name}.config.mjs`), `export default { test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${reporters} } };\n`);
+    writeFileSync(
+      join(vitest, `vitest.${name}.config.mjs`),
+      `export default { test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${reporters} } };\n`,
+    );
   }
   for (let file = 0; file < shape.files; file++) {
     writeFileSync(

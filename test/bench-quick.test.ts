@@ -29,7 +29,10 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
     'mocha reporter, passing suite',
     'mocha reporter, 20 failures',
   ]) {
-    expect(lines.filter((line) => line.startsWith('| ') && line.includes(row)), row).toHaveLength(1);
+    expect(
+      lines.filter((line) => line.startsWith('| ') && line.includes(row)),
+      row,
+    ).toHaveLength(1);
   }
   expect(run.stdout).toMatch(/\| 1 request to the Agent API/);
   const failingRows = lines.filter((line) => / reporter, \d+ failures/.test(line));

@@ -16,7 +16,12 @@ it('the demo runs the three examples, side by side, and on an agent without the 
   const rows = run.stdout
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| runner'))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   expect(rows.map(([runner]) => runner)).toEqual([
     'jest',
     'vitest',

@@ -74,9 +74,16 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
     expect(jest.defaultName).toBeTruthy();
   });
 
-  it.each(['esm', 'cjs'] as const)('@promise-failure/vitest (%s): the reporter class as default export, and promiseFailurePlugin', (system) => {
-    expect(loaded[system]['@promise-failure/vitest'].exports).toMatchObject({ default: 'function', PromiseFailureReporter: 'function', promiseFailurePlugin: 'function' });
-  });
+  it.each(['esm', 'cjs'] as const)(
+    '@promise-failure/vitest (%s): the reporter class as default export, and promiseFailurePlugin',
+    (system) => {
+      expect(loaded[system]['@promise-failure/vitest'].exports).toMatchObject({
+        default: 'function',
+        PromiseFailureReporter: 'function',
+        promiseFailurePlugin: 'function',
+      });
+    },
+  );
 
   it("@promise-failure/mocha: require() gives the Reporter class itself (Mocha's --reporter loads it so)", () => {
     const mocha = loaded.cjs['@promise-failure/mocha'];
@@ -96,7 +103,11 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
 });
 
 it('every published package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
-  const run = await runProcess(process.execPath, [path.join(root, 'test/support/check-packages.mjs')], { cwd: root, env, timeout: 120_000 });
+  const run = await runProcess(process.execPath, [path.join(root, 'test/support/check-packages.mjs')], {
+    cwd: root,
+    env,
+    timeout: 120_000,
+  });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
   for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha']) expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);

@@ -11,7 +11,11 @@ const bin = (name) => join(root, 'node_modules/.bin', name);
 
 function run(command, args, cwd) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
@@ -34,7 +38,9 @@ for (const { directory, manifest } of packages.filter(({ manifest }) => !manifes
   const runtime = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => Object.keys(manifest[field] ?? {}));
   const onUnpublished = runtime.filter((dependency) => unpublished.has(dependency));
   if (onUnpublished.length > 0) {
-    process.stdout.write(`✗ ${name}: depends on ${onUnpublished.join(', ')}, which is private (never published): bundle it and list it in devDependencies\n`);
+    process.stdout.write(
+      `✗ ${name}: depends on ${onUnpublished.join(', ')}, which is private (never published): bundle it and list it in devDependencies\n`,
+    );
     failures++;
     continue;
   }
