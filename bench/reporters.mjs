@@ -56,6 +56,7 @@ async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs =
   // a shared machine mostly falls on both runs of a pair), over the median time without the reporter.
   const differences = times.with.map((ms, index) => ms - times.without[index]);
   return {
+    pairs: times.with.length,
     with: median(times.with),
     without: median(times.without),
     overhead: (median(differences) / median(times.without)) * 100,
