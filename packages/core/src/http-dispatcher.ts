@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent, Pool } from 'undici';
 import type { Env } from './environment.js';
+import { Agent, buildConnector, type Dispatcher, Pool } from './undici.js';
 
 /**
  * A declaration may outlive every caller that waited for it (a reporter gives up after its
@@ -39,11 +39,14 @@ export function createJobApiDispatcher(socketPath: string): Dispatcher {
 /**
  * The dispatcher for the Agent API. `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (or their lower-case
  * forms) are read from the call's `env`, not from `process.env`, so the `env` option governs them too.
+ * Only with a proxy is the whole of undici loaded: its proxy agents tunnel with the `connect()` method
+ * that undici's entry point adds to every dispatcher.
  */
-export function createAgentApiDispatcher(env: Env): Dispatcher {
+export async function createAgentApiDispatcher(env: Env): Promise<Dispatcher> {
   const httpProxy = env.HTTP_PROXY ?? env.http_proxy ?? '';
   const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy ?? '';
   if (!httpProxy && !httpsProxy) return new Agent({ factory });
+  const { EnvHttpProxyAgent } = await import('undici');
   return new EnvHttpProxyAgent({
     httpProxy,
     httpsProxy,

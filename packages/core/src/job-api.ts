@@ -1,5 +1,5 @@
-import { type Dispatcher, request } from 'undici';
 import { ErrorCode, PromiseFailureError } from './errors.js';
+import { type Dispatcher, request } from './undici.js';
 
 export interface JobApiDeclaration {
   token: string;
@@ -17,7 +17,7 @@ export interface JobApiAnswer {
   error: string | undefined;
 }
 
-const route = 'http://localhost/api/current-job/v0/promise-failure';
+const route = new URL('http://localhost/api/current-job/v0/promise-failure');
 
 /**
  * `POST /api/current-job/v0/promise-failure` over the agent's socket. The agent blocks until Buildkite

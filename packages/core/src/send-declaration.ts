@@ -68,7 +68,7 @@ export async function sendDeclaration(plan: SendPlan): Promise<Sent> {
     // Only reachable when the Job API failed and there is no access token to fall back on.
     return failed('job-api', jobApiProblem ?? new PromiseFailureError(ErrorCode.JobApiUnavailable, 'no transport'), plan.redact, false);
   }
-  const dispatcher = createAgentApiDispatcher(plan.env);
+  const dispatcher = await createAgentApiDispatcher(plan.env);
   try {
     const status = await declareViaAgentApi({
       endpoint: plan.transports.agentApi.endpoint,
