@@ -5,7 +5,7 @@ import { lockRoot, openJobDirectory } from './lock-directory.js';
 import { sharedRecord } from './record.js';
 import type { Redactor } from './redact.js';
 import type { Sent } from './send-declaration.js';
-import type { Transport } from './types.js';
+import type { PromiseFailureResult, Transport } from './types.js';
 
 /** One caller of `promiseFailure`; `requested` turns true once its own request is on its way. */
 export interface Caller {
@@ -33,6 +33,8 @@ export interface DeclarationPlan {
 export interface Declaration extends Sent {
   /** The call whose plan ran. Its outcome is this one's; every other caller's is `debounced`. */
   starter: Caller;
+  /** Once settled, what every later caller in this process gets: one promise, made on first use. */
+  shared?: Promise<PromiseFailureResult>;
 }
 
 /**

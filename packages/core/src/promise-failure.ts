@@ -39,10 +39,15 @@ const declareOnce = pMemoize(
  * if (!result.accepted && result.outcome !== 'skipped') console.warn(result.error);
  * ```
  */
-export async function promiseFailure(options?: PromiseFailureOptions): Promise<PromiseFailureResult> {
-  const call = validateOptions(options);
+export function promiseFailure(options?: PromiseFailureOptions): Promise<PromiseFailureResult> {
+  let call: PromiseFailureOptions;
+  try {
+    call = validateOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   // Only the variables the memo key needs are read before the fast path: each read of process.env
-  // costs about a quarter of a microsecond.
+  // costs about a quarter of a microsecond, and the fast path is meant to stay under one.
   const env: Env = call.env ?? process.env;
   const jobId = env.BUILDKITE_JOB_ID;
   if (!jobId) return skip(call.exitStatus ?? 1, 'not in a Buildkite job (BUILDKITE_JOB_ID is not set)');
@@ -57,7 +62,8 @@ export async function promiseFailure(options?: PromiseFailureOptions): Promise<P
   // One job and one exit status: Buildkite's own unit of idempotence, and the memo's key.
   const key = `${exitStatus}\0${jobId}`;
   const known = settled.get(key);
-  if (known !== undefined) return toResult(known, exitStatus, undefined);
+  // Every later caller gets the same settled promise of the same frozen result: nothing is allocated.
+  if (known !== undefined) return (known.shared ??= Promise.resolve(Object.freeze(toResult(known, exitStatus, undefined))));
   return join(call, env, jobId, exitStatus, key);
 }
 
@@ -161,6 +167,6 @@ function toResult(declaration: Declaration, exitStatus: number, caller: Caller |
   return result;
 }
 
-function skip(exitStatus: number, error: string): PromiseFailureResult {
-  return { outcome: 'skipped', accepted: false, exitStatus, error };
+function skip(exitStatus: number, error: string): Promise<PromiseFailureResult> {
+  return Promise.resolve({ outcome: 'skipped', accepted: false, exitStatus, error });
 }

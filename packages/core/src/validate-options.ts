@@ -1,12 +1,14 @@
 import { invalidOption } from './errors.js';
 import type { PromiseFailureOptions } from './types.js';
 
+const noOptions: PromiseFailureOptions = Object.freeze({});
+
 /**
  * Checks the options passed in code, once, at the entry point. A wrong option is a programming error:
  * it throws a `TypeError` or `RangeError` naming the option and the value, and nothing is sent.
  */
 export function validateOptions(options: PromiseFailureOptions | undefined): PromiseFailureOptions {
-  if (options === undefined) return {};
+  if (options === undefined) return noOptions;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw invalidOption(TypeError, 'options', 'an object', options);
   }
