@@ -17,24 +17,51 @@ const add = (scenario, figure, ratio, target) => {
 };
 
 const repeated = await repeatedCall(options);
-add('repeated call in one process, after the first', `${(repeated.medianNs / 1_000).toFixed(2)} µs per call`, `${Math.round(repeated.ratio).toLocaleString('en')}× faster than a process per failure (${formatMs(repeated.perProcessMs)})`, '≤ 1 µs');
+add(
+  'repeated call in one process, after the first',
+  `${(repeated.medianNs / 1_000).toFixed(2)} µs per call`,
+  `${Math.round(repeated.ratio).toLocaleString('en')}× faster than a process per failure (${formatMs(repeated.perProcessMs)})`,
+  '≤ 1 µs',
+);
 
 const raced = await race(options);
-add(`${raced.processes} processes × ${raced.calls} racing calls`, `${raced.requests} request to the Agent API, ${raced.accepted.toLocaleString('en')}/${(raced.processes * raced.calls).toLocaleString('en')} accepted, ${formatMs(raced.wallMs)} wall`, `${raced.processes * raced.calls}:${raced.requests} calls per request`, 'exactly 1 request');
+add(
+  `${raced.processes} processes × ${raced.calls} racing calls`,
+  `${raced.requests} request to the Agent API, ${raced.accepted.toLocaleString('en')}/${(raced.processes * raced.calls).toLocaleString('en')} accepted, ${formatMs(raced.wallMs)} wall`,
+  `${raced.processes * raced.calls}:${raced.requests} calls per request`,
+  'exactly 1 request',
+);
 
 const fresh = await freshProcess(options);
-add('fresh process, exit status already recorded by another', `${formatMs(fresh.medianMs)} from call to result`, `${(repeated.perProcessMs / fresh.medianMs).toFixed(0)}× less than spawning the CLI`, '≤ 0.5 ms');
+add(
+  'fresh process, exit status already recorded by another',
+  `${formatMs(fresh.medianMs)} from call to result`,
+  `${(repeated.perProcessMs / fresh.medianMs).toFixed(0)}× less than spawning the CLI`,
+  '≤ 0.5 ms',
+);
 
 const taken = await takeover(options);
-add('takeover after SIGKILL of the holder', `${formatMs(taken.medianMs)} median, ${formatMs(taken.maxMs)} max (${taken.rounds} rounds)`, `${((2_000 / taken.medianMs)).toFixed(0)}× inside the 2 s guarantee`, '≤ 100 ms median');
+add(
+  'takeover after SIGKILL of the holder',
+  `${formatMs(taken.medianMs)} median, ${formatMs(taken.maxMs)} max (${taken.rounds} rounds)`,
+  `${(2_000 / taken.medianMs).toFixed(0)}× inside the 2 s guarantee`,
+  '≤ 100 ms median',
+);
 
 const imported = await importCost(options);
-add("import '@promise-failure/core'", `${formatMs(imported.medianMs)}, undici ${imported.undiciLoaded ? 'loaded' : 'not loaded'}`, '', 'cheap; undici on first call');
+add(
+  "import '@promise-failure/core'",
+  `${formatMs(imported.medianMs)}, undici ${imported.undiciLoaded ? 'loaded' : 'not loaded'}`,
+  '',
+  'cheap; undici on first call',
+);
 
-const reporterRows = await import('./reporters.mjs').then((module) => module.benchReporters(options)).catch((error) => {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND') return [];
-  throw error;
-});
+const reporterRows = await import('./reporters.mjs')
+  .then((module) => module.benchReporters(options))
+  .catch((error) => {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND') return [];
+    throw error;
+  });
 for (const row of reporterRows) add(row.scenario, row.figure, row.ratio, row.target);
 
 const table = [

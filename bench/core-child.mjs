@@ -8,7 +8,12 @@ import { promiseFailure } from '@promise-failure/core';
 const [mode, count] = process.argv.slice(2);
 if (mode === 'race') {
   const results = await Promise.all(Array.from({ length: Number(count) }, () => promiseFailure({ reason: 'bench' })));
-  process.stdout.write(JSON.stringify({ accepted: results.filter((result) => result.accepted).length, declared: results.filter((result) => result.outcome === 'declared').length }));
+  process.stdout.write(
+    JSON.stringify({
+      accepted: results.filter((result) => result.accepted).length,
+      declared: results.filter((result) => result.outcome === 'declared').length,
+    }),
+  );
 } else if (mode === 'fresh') {
   const started = performance.now();
   const result = await promiseFailure();

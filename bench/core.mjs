@@ -1,6 +1,7 @@
 // The core's rows of `npm run bench`: what one more failing test costs, in-process and across processes.
-import { startFakeBuildkite } from '@promise-failure/testkit';
+
 import { join } from 'node:path';
+import { startFakeBuildkite } from '@promise-failure/testkit';
 import { median, run, scratch, start } from './support.mjs';
 
 const child = new URL('./core-child.mjs', import.meta.url).pathname;
@@ -40,7 +41,9 @@ export async function race({ quick }) {
   return withFake({ jobApi: 'none', latency: 20 }, async (fake) => {
     const env = jobEnv(fake);
     const started = performance.now();
-    const results = await Promise.all(Array.from({ length: processes }, () => run(process.execPath, [child, 'race', String(calls)], { env })));
+    const results = await Promise.all(
+      Array.from({ length: processes }, () => run(process.execPath, [child, 'race', String(calls)], { env })),
+    );
     const wallMs = performance.now() - started;
     const summaries = results.map((result) => JSON.parse(result.stdout));
     return {

@@ -2,7 +2,12 @@ const { applyDiscount, subtotal } = require('../src/cart');
 
 describe('cart', () => {
   test('sums the items', () => {
-    expect(subtotal([{ price: 2.5, quantity: 2 }, { price: 1, quantity: 1 }])).toBe(6);
+    expect(
+      subtotal([
+        { price: 2.5, quantity: 2 },
+        { price: 1, quantity: 1 },
+      ]),
+    ).toBe(6);
   });
 
   test('applies a discount', () => {

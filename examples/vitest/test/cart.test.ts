@@ -3,7 +3,12 @@ import { applyDiscount, subtotal } from '../src/cart.js';
 
 describe('cart', () => {
   test('sums the items', () => {
-    expect(subtotal([{ sku: 'a', price: 2.5, quantity: 2 }, { sku: 'b', price: 1, quantity: 1 }])).toBe(6);
+    expect(
+      subtotal([
+        { sku: 'a', price: 2.5, quantity: 2 },
+        { sku: 'b', price: 1, quantity: 1 },
+      ]),
+    ).toBe(6);
   });
 
   test('is empty at first', () => {

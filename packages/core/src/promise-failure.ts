@@ -63,7 +63,10 @@ export function promiseFailure(options?: PromiseFailureOptions): Promise<Promise
   const key = `${exitStatus}\0${jobId}`;
   const known = settled.get(key);
   // Every later caller gets the same settled promise of the same frozen result: nothing is allocated.
-  if (known !== undefined) return (known.shared ??= Promise.resolve(Object.freeze(toResult(known, exitStatus, undefined))));
+  if (known !== undefined) {
+    known.shared ??= Promise.resolve(Object.freeze(toResult(known, exitStatus, undefined)));
+    return known.shared;
+  }
   return join(call, env, jobId, exitStatus, key);
 }
 
