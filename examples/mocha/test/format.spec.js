@@ -5,4 +5,9 @@ describe('formatPrice', () => {
   it('shows dollars and cents', () => {
     assert.strictEqual(formatPrice(1999), '$19.99');
   });
+
+  // Fails on purpose, in another file than login's: two workers fail, Buildkite is asked once.
+  it('adds thousands separators', () => {
+    assert.strictEqual(formatPrice(123456), '$1,234.56');
+  });
 });
