@@ -34,6 +34,16 @@ const deadlineMargin = 5_000;
 const firstPoll = 5;
 const lastPoll = 50;
 
+/**
+ * A test seam, as CLAIM.md suggests: `PROMISE_FAILURE_TEST_CLAIM_PAUSE_MS` parks every process between
+ * reading the claims and creating its own, so that processes started at different moments all race
+ * for the same generation. Read only on this slow path; unset, it costs nothing.
+ */
+async function pauseForTests(): Promise<void> {
+  const pause = Number(process.env.PROMISE_FAILURE_TEST_CLAIM_PAUSE_MS);
+  if (pause > 0) await sleep(pause, undefined, { ref: false });
+}
+
 export type ClaimOutcome =
   | { kind: 'recorded'; record: DeclarationRecord }
   | { kind: 'holder'; claim: HeldClaim }
@@ -83,6 +93,7 @@ export class ClaimSite {
           // We waited while that attempt ran: share its transient failure rather than start another one.
           return { kind: 'released', error: current.error };
         }
+        await pauseForTests();
         const held = this.#tryClaim(top + 1, deadline);
         if (held) {
           // The previous holder may have recorded an outcome between our read and our claim.

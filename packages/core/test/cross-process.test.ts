@@ -33,7 +33,11 @@ describe('across processes (guarantee 1)', () => {
   it('16 processes × 100 calls make exactly one request', async () => {
     const fake = await fakeBuildkite({ jobApi: 'none', latency: 30 });
     const env = jobEnv(fake);
-    const summaries = await Promise.all(Array.from({ length: 16 }, () => runCaller(env, 100)));
+    // Every process calls at the same moment, and each is parked between reading the claims and making
+    // its own: all 16 race for the same generation, and exactly one may win it.
+    const racing = { ...env, PROMISE_FAILURE_TEST_CLAIM_PAUSE_MS: '300' };
+    const startAt = Date.now() + 2_500;
+    const summaries = await Promise.all(Array.from({ length: 16 }, () => runCaller(racing, 100, { startAt })));
     expect(fake.agentApiRequests()).toHaveLength(1);
     expect(summaries.reduce((sum, summary) => sum + summary.accepted, 0)).toBe(1_600);
     expect(summaries.reduce((sum, summary) => sum + (summary.outcomes.declared ?? 0), 0)).toBe(1);
@@ -42,7 +46,9 @@ describe('across processes (guarantee 1)', () => {
   it('through the Job API too: one request to the agent, one upstream', async () => {
     const fake = await fakeBuildkite({ latency: 30 });
     const env = jobEnv(fake);
-    const summaries = await Promise.all(Array.from({ length: 8 }, () => runCaller(env, 50)));
+    const startAt = Date.now() + 2_000;
+    const racing = { ...env, PROMISE_FAILURE_TEST_CLAIM_PAUSE_MS: '300' };
+    const summaries = await Promise.all(Array.from({ length: 8 }, () => runCaller(racing, 50, { startAt })));
     expect(fake.jobApiRequests()).toHaveLength(1);
     expect(fake.agentApiRequests()).toHaveLength(1);
     expect(summaries.every((summary) => summary.accepted === 50)).toBe(true);

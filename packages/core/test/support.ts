@@ -87,7 +87,7 @@ export interface CallerSummary {
 export async function runCaller(
   env: Record<string, string>,
   calls = 1,
-  options: { exitStatus?: number; reason?: string; timeout?: number } = {},
+  options: { exitStatus?: number; reason?: string; timeout?: number; startAt?: number } = {},
 ): Promise<CallerSummary> {
   const child = startNode([callerPath, JSON.stringify({ calls, ...options })], env);
   const result = await child.done;
