@@ -3,7 +3,7 @@ import type { Redactor } from './redact.js';
 /** Writes one `promise-failure:` line to stderr, or nothing when debugging is off. */
 export type DebugLog = (message: string) => void;
 
-export const silent: DebugLog = () => {};
+const silent: DebugLog = () => {};
 
 /**
  * Every line goes through the redactor: a token must never reach a log, even a debug one. `redact` is

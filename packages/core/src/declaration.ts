@@ -54,8 +54,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
       const claimed = await site.claim(plan.deadline, () => void loadTransports().catch(() => {}));
       switch (claimed.kind) {
         case 'recorded':
-          plan.log(`exit status ${plan.exitStatus} was already ${claimed.record.accepted ? 'promised' : 'refused'} by another process`);
-          return { ...sharedRecord(claimed.record), starter: plan.caller };
+          return sharedRecord(claimed.record, plan.exitStatus, plan.log, plan.caller);
         case 'released':
           return shared(plan, false, undefined, undefined, claimed.error ?? 'another process could not declare', false);
         case 'timed-out':

@@ -13,8 +13,6 @@ export const ErrorCode = {
   Transient: 'PROMISE_FAILURE_TRANSIENT',
   /** The call's `timeout` ran out, or a `Retry-After` asked for longer than was left. */
   Timeout: 'PROMISE_FAILURE_TIMEOUT',
-  /** The caller's `signal` aborted its wait. */
-  Aborted: 'PROMISE_FAILURE_ABORTED',
   /** The Job API could not be used (absent route, refused socket, unexpected answer). */
   JobApiUnavailable: 'PROMISE_FAILURE_JOB_API_UNAVAILABLE',
 } as const;

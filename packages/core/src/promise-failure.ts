@@ -89,8 +89,7 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
   const record = findRecord(lockDirVariable, jobId, exitStatus, log);
   if (record !== undefined) {
-    log(`exit status ${exitStatus} was already ${record.accepted ? 'promised' : 'refused'} by another process`);
-    const declaration = sharedRecord(record);
+    const declaration = sharedRecord(record, exitStatus, log, { requested: false });
     settled.set(key, declaration);
     return toResult(declaration, exitStatus, undefined);
   }

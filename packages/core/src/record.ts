@@ -62,10 +62,14 @@ export function findRecord(
   }
 }
 
-/** Another process's record (redacted when it was written), as a declaration every caller here shares. */
-export function sharedRecord(record: DeclarationRecord): Declaration {
+/**
+ * Another process's record (redacted when it was written), as a declaration every caller here shares.
+ * `starter` is the call that found it: it too gets `debounced`, since its own request never went out.
+ */
+export function sharedRecord(record: DeclarationRecord, exitStatus: number, log: DebugLog, starter: Declaration['starter']): Declaration {
+  log(`exit status ${exitStatus} was already ${record.accepted ? 'promised' : 'refused'} by another process`);
   return {
-    starter: { requested: false },
+    starter,
     outcome: 'debounced',
     accepted: record.accepted,
     transport: record.transport,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSy
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { currentIdentity } from '../src/holder-liveness.js';
 import { jobDirectoryName } from '../src/lock-directory.js';
 import { callerPath, fakeBuildkite, jobEnv, runCaller, startNode, temporaryDirectory } from './support.js';
 
@@ -199,6 +200,50 @@ describe('broken records', () => {
     const summary = await runCaller(env, 1);
     expect(summary.accepted).toBe(1);
     expect(summary.elapsedMs).toBeGreaterThanOrEqual(1_500);
+  });
+});
+
+describe('holders that cannot be checked, or hang (guarantee 4, fine print)', () => {
+  /** Plants generation 1's claim, as another process would have written it. */
+  function plantClaim(env: Record<string, string>, holder: object, heartbeatAgeMs: number): void {
+    const directory = jobDirectory(env);
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const path = join(directory, 'exit-1.claim.1');
+    writeFileSync(path, JSON.stringify(holder));
+    const heartbeat = new Date(Date.now() - heartbeatAgeMs);
+    utimesSync(path, heartbeat, heartbeat);
+  }
+
+  const onAnotherHost = { pid: 4_242, host: 'another-host', boot: 'another-boot', pidNamespace: undefined, startTime: undefined };
+
+  it('a holder on another host is dead once its heartbeat is older than 10 s', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const env = jobEnv(fake);
+    plantClaim(env, { ...onAnotherHost, deadline: Date.now() + 600_000 }, 11_000);
+    const summary = await runCaller(env, 3, { timeout: 5_000 });
+    expect(summary.accepted).toBe(3);
+    expect(summary.outcomes.declared).toBe(1);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+  });
+
+  it("a holder on another host with a fresh heartbeat is waited for, up to the caller's timeout", async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const env = jobEnv(fake);
+    plantClaim(env, { ...onAnotherHost, deadline: Date.now() + 600_000 }, 0);
+    const summary = await runCaller(env, 1, { timeout: 800 });
+    expect(summary.results[0]).toMatchObject({ outcome: 'debounced', accepted: false });
+    expect(summary.results[0]?.error).toContain('timed out');
+    expect(fake.agentApiRequests()).toHaveLength(0);
+  });
+
+  it('a live holder past its deadline is taken over', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const env = jobEnv(fake);
+    // This test's own process: alive, on this host, and not the caller.
+    plantClaim(env, { ...currentIdentity(), deadline: Date.now() - 1_000 }, 0);
+    const summary = await runCaller(env, 1, { timeout: 5_000 });
+    expect(summary.results[0]).toMatchObject({ outcome: 'declared', accepted: true });
+    expect(fake.agentApiRequests()).toHaveLength(1);
   });
 });
 
