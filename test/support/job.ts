@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { type FakeBuildkite, type FakeBuildkiteOptions, startFakeBuildkite } from '@promise-failure/testkit';
+import { type RunResult, runProcess } from './run-process.js';
+
+/**
+ * One test's Buildkite job: its own fake Buildkite, its own lock directory and scratch space, and a way to
+ * run real processes inside it. Every runner's end-to-end tests start from here, so that a job means the
+ * same thing in each of them.
+ */
+export interface Job {
+  /** The testkit's fake Buildkite: its request log is what the tests assert on. */
+  readonly fake: FakeBuildkite;
+  /**
+   * The whole environment of a child in this job: `PATH`, `HOME`, `NO_COLOR`, the job's variables and a
+   * fresh `BUILDKITE_PROMISE_FAILURE_LOCK_DIR`. Nothing else is inherited from the machine (its own CI or
+   * Buildkite variables would leak into the runs otherwise).
+   */
+  readonly env: Record<string, string>;
+  /** The same environment outside Buildkite: no job variables. */
+  readonly envOutsideBuildkite: Record<string, string>;
+  /** A temporary directory for this job (the lock directory lives in it), removed by {@link Job.close}. */
+  readonly scratch: string;
+  /**
+   * Runs a real process to completion with the job's environment plus `env` (a value of `undefined` removes
+   * a variable, e.g. `BUILDKITE_JOB_ID` to run outside Buildkite). Never rejects for a non-zero exit.
+   */
+  run(command: string, args: readonly string[], options: JobRunOptions): Promise<JobRun>;
+  close(): Promise<void>;
+}
+
+export interface JobRunOptions {
+  readonly cwd: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Kill the child (SIGKILL) after this many ms. Default 90,000: a loaded 2-core machine is slow. */
+  readonly timeout?: number;
+}
+
+export interface JobRun extends RunResult {
+  /** The lines of stdout and stderr this project printed (they start with `promise-failure:`). */
+  readonly ourLines: string[];
+  /** The lines of stderr only that start with `promise-failure:` (where reporters must print). */
+  readonly ourStderrLines: string[];
+}
+
+export async function startJob(options?: FakeBuildkiteOptions): Promise<Job> {
+  const fake = await startFakeBuildkite(options);
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'promise-failure-e2e-'));
+  const envOutsideBuildkite = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.homedir(),
+    NO_COLOR: '1',
+    BUILDKITE_PROMISE_FAILURE_LOCK_DIR: path.join(scratch, 'lock'),
+  };
+  const env = {
+    ...envOutsideBuildkite,
+    ...fake.env,
+    BUILDKITE_PROMISE_FAILURE_LOCK_DIR: envOutsideBuildkite.BUILDKITE_PROMISE_FAILURE_LOCK_DIR,
+  };
+  return {
+    fake,
+    env,
+    envOutsideBuildkite,
+    scratch,
+    async run(command, args, { cwd, env: extra = {}, timeout = 90_000 }) {
+      const childEnv: Record<string, string> = { ...env };
+      for (const [name, value] of Object.entries(extra)) {
+        if (value === undefined) delete childEnv[name];
+        else childEnv[name] = value;
+      }
+      const result = await runProcess(command, args, { cwd, env: childEnv, timeout });
+      return { ...result, ourLines: ourLines(`${result.stdout}\n${result.stderr}`), ourStderrLines: ourLines(result.stderr) };
+    },
+    async close() {
+      await fake.close();
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The lines this project printed in `output`, without colours (each starts `promise-failure:`). */
+export function ourLines(output: string): string[] {
+  return stripVTControlCharacters(output)
+    .split('\n')
+    .filter((line) => line.startsWith('promise-failure:'));
+}
+
+/** `body.reason` / `body.exit_status` of a recorded Agent API or Job API request. */
+export function bodyOf(request: { body: unknown } | undefined): { reason?: string; exit_status?: number } {
+  return (request?.body ?? {}) as { reason?: string; exit_status?: number };
+}
+
+/** For assertion messages: what the run printed. */
+export function transcript(result: RunResult): string {
+  return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
