@@ -252,3 +252,28 @@ describe('a bad environment value of the core', () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe('finish(print)', () => {
+  test('the line goes where the reporter says, once', async () => {
+    const lines = captureStderr();
+    const printed: string[] = [];
+    const run = startReporterRun('@promise-failure/x', {});
+    run.fail(() => 'x: t failed');
+    await run.finish((line) => printed.push(line));
+    await run.finish((line) => printed.push(`again: ${line}`));
+    expect(printed).toEqual([accepted.trimEnd()]);
+    expect(lines).toEqual([]);
+  });
+
+  test('a print that throws: one internal-error line, and finish still resolves', async () => {
+    const lines = captureStderr();
+    const run = startReporterRun('@promise-failure/x', {});
+    run.fail(() => 'x: t failed');
+    await expect(
+      run.finish(() => {
+        throw new Error('stderr is gone');
+      }),
+    ).resolves.toBeUndefined();
+    expect(lines).toEqual(['promise-failure: internal error in finish: Error: stderr is gone\n']);
+  });
+});
