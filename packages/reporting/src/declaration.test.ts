@@ -75,10 +75,10 @@ describe('describeDeclaration', () => {
       'BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer, got "x"',
       'BUILDKITE_AGENT_ENDPOINT must be an http(s) URL, got "x"',
     ]) {
-      const skipped = { outcome: 'skipped', accepted: false, exitStatus: 1, error, code } as PromiseFailureResult;
+      const skipped: PromiseFailureResult = { outcome: 'skipped', accepted: false, exitStatus: 1, error, code };
       expect(describeDeclaration({ result: skipped }, asked)).toBe(`promise-failure: did not promise the failure to Buildkite: ${error}`);
       // Without the code, the same words are not enough.
-      expect(describeDeclaration({ result: { ...skipped, code: undefined } as PromiseFailureResult }, asked)).toBeUndefined();
+      expect(describeDeclaration({ result: { ...skipped, code: undefined } }, asked)).toBeUndefined();
     }
   });
 });

@@ -102,7 +102,7 @@ export function describeDeclaration(
   if ('error' in settled) return `promise-failure: could not promise ${asked} to Buildkite: ${firstLineOf(settled.error)}`;
   const { result } = settled;
   if (result.outcome === 'skipped') {
-    return codeOf(result) === invalidEnvironmentCode && result.error !== undefined
+    return result.code === invalidEnvironmentCode && result.error !== undefined
       ? `promise-failure: did not promise the failure to Buildkite: ${result.error}`
       : undefined;
   }
@@ -112,12 +112,6 @@ export function describeDeclaration(
   }
   const why = result.error ?? (result.upstreamStatus ? `Buildkite answered ${result.upstreamStatus}` : 'not accepted');
   return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}`;
-}
-
-/** `result.code`, read structurally: an older core, or another copy of it, may not set it. */
-function codeOf(result: PromiseFailureResult): string | undefined {
-  const { code } = result as { code?: unknown };
-  return typeof code === 'string' ? code : undefined;
 }
 
 function firstLineOf(error: unknown): string {

@@ -128,11 +128,17 @@ function wordReason(reason: () => string): string {
 }
 
 /**
+ * The words that turn promise-failure off in `BUILDKITE_PROMISE_FAILURE`: the core's own list (its
+ * `offWords`), repeated here because the kit must not load the core before a failure is promised.
+ */
+const offWords: readonly string[] = ['false', '0', 'off', 'no'];
+
+/**
  * Whether the core would try to promise here (a Buildkite job, not turned off): the outer-retry line is for
- * jobs, and a reporter outside Buildkite prints nothing. The same test as the core's, without loading it.
+ * jobs, and a reporter outside Buildkite prints nothing.
  */
 function isPromisingJob(env: Environment): boolean {
   if (!env.BUILDKITE_JOB_ID) return false;
   const toggle = env.BUILDKITE_PROMISE_FAILURE?.trim().toLowerCase();
-  return toggle !== 'false' && toggle !== '0' && toggle !== 'off';
+  return toggle === undefined || !offWords.includes(toggle);
 }
