@@ -4,7 +4,7 @@ import { bodyOf, type Job, startJob, transcript } from '../support/job.js';
 import { fixturesDir, jestVersions } from './run-jest.js';
 
 /** The line every reporter prints under Buildkite Test Engine's retries (bktec), here with a count of 2. */
-export const outerRetriesLine =
+const outerRetriesLine =
   "promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2, so Buildkite Test Engine's client (bktec) " +
   "re-runs failed tests and this run's failures are not final; bktec's own --promise-failure (BUILDKITE_TEST_ENGINE_PROMISE_FAILURE=true) promises after its retries " +
   '(the option ignoreOuterRetries: true promises from here anyway)';
