@@ -1,4 +1,4 @@
-import { guard, printLine, type ReporterRun, reportInternalError } from '@promise-failure/reporting';
+import { firstLine, guard, printLine, type ReporterRun, reportInternalError } from '@promise-failure/reporting';
 import { installLoadFailureHook, isPromiseFailureReporter, reporterMarker } from './load-failure.js';
 import { findLoadedMochas, findMocha, type ReporterInstance, resolveReporter } from './mocha-internals.js';
 import { findMisspeltOptions, parseOptions, splitReporterOption } from './options.js';
@@ -75,7 +75,7 @@ function createInnerReporter(
     return new Reporter(runner, options);
   } catch (error) {
     printLine(
-      `promise-failure: could not use the reporter ${JSON.stringify(String(name))} (${(error as Error).message?.split('\n')[0]}); using spec.`,
+      `promise-failure: could not use the reporter ${JSON.stringify(String(name))} (${firstLine((error as Error | undefined)?.message) ?? String(error)}); using spec.`,
     );
     try {
       const Spec = Mocha?.reporters.spec;
