@@ -67,16 +67,17 @@ export class FinalFailures {
   /**
    * The run ended. What fails it without an earlier final failure (a flaky test under `failOnFlakyTests` where
    * the config does not say so to reporters, a failure Playwright does not retry though retries are left, an
-   * error in another reporter) shows only here. `interrupted` (a signal: the job was cancelled) is not a
+   * error in another reporter) shows only here. `tests` (every test of the run) is read only to word the reason. `interrupted` (a signal: the job was cancelled) is not a
    * failure of the tests; `timedout` (`globalTimeout`) is.
    */
-  onEnd(result: PlaywrightFullResult, tests: readonly PlaywrightTestCase[]): FinalFailure | undefined {
+  onEnd(result: PlaywrightFullResult, tests: () => readonly PlaywrightTestCase[]): FinalFailure | undefined {
     if (result.status === 'timedout') return () => 'playwright: the run timed out (globalTimeout)';
     if (result.status !== 'failed') return undefined;
     return () => {
-      const failed = tests.find((test) => outcomeOf(test.expectedStatus, test.results) === 'unexpected');
+      const all = tests();
+      const failed = all.find((test) => outcomeOf(test.expectedStatus, test.results) === 'unexpected');
       if (failed) return this.#testReason(failed, describeAttempts(failed, failed.results));
-      const flaky = tests.find((test) => outcomeOf(test.expectedStatus, test.results) === 'flaky');
+      const flaky = all.find((test) => outcomeOf(test.expectedStatus, test.results) === 'flaky');
       const passed = flaky?.results.at(-1);
       if (flaky && passed) return this.#testReason(flaky, describeFlaky(passed));
       return 'playwright: the run failed';
