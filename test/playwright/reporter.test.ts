@@ -80,17 +80,6 @@ describe.each(playwrightVersions)('Playwright $version', (playwright) => {
     expect(reasonOf(job)).toBe(checkoutReason);
   });
 
-  test('the exit code is the same with and without the reporter', async () => {
-    job = await startJob();
-    const args = ['tests/before-all.spec.js'];
-    const without = await runPlaywright(job, playwright, { fixture: 'rules', args, reporters: 'without' });
-    expect(without.code, transcript(without)).toBe(1);
-    expect(job.fake.requests).toEqual([]);
-    const run = await runPlaywright(job, playwright, { fixture: 'rules', args });
-    expect(run.code).toBe(without.code);
-    expect(run.ourLines).toEqual([acceptedLine()]);
-  });
-
   test('outside Buildkite: silent, no request, the exit code unchanged', async () => {
     job = await startJob();
     const run = await runPlaywright(job, playwright, {

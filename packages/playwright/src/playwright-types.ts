@@ -44,6 +44,8 @@ export interface PlaywrightSuite {
 
 /** The resolved config given to `onBegin`. */
 export interface PlaywrightFullConfig {
+  /** Playwright's version, e.g. `1.65.1`. */
+  readonly version: string;
   /** Whether flaky tests fail the run. Newer versions pass it to reporters; 1.57 does not (`undefined`). */
   readonly failOnFlakyTests?: boolean;
 }

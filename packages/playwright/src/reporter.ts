@@ -1,6 +1,7 @@
 import { guard, type ReporterRun, startReporterRun } from '@promise-failure/reporting';
 import { FinalFailures } from './final-failures.js';
 import type { PromiseFailureReporterOptions } from './options.js';
+import { splitOptions } from './playwright-options.js';
 import type {
   PlaywrightError,
   PlaywrightFullConfig,
@@ -9,7 +10,6 @@ import type {
   PlaywrightTestCase,
   PlaywrightTestResult,
 } from './playwright-types.js';
-import { splitOptions } from './playwright-options.js';
 
 /**
  * A Playwright Test reporter that promises the Buildkite job's failure on the run's first final failure, from
@@ -56,7 +56,16 @@ export class PromiseFailureReporter {
   });
 
   /** Awaited by Playwright, also after `maxFailures` and on SIGINT. Resolves to nothing: the status is Playwright's. */
-  readonly onEnd = guard('onEnd', async (result: PlaywrightFullResult): Promise<void> => {
+  async onEnd(result: PlaywrightFullResult): Promise<void> {
+    await this.#onEnd(result);
+  }
+
+  /** Awaited by Playwright after `onEnd`; the line is printed once, whichever comes first. */
+  async onExit(): Promise<void> {
+    await this.#onExit();
+  }
+
+  readonly #onEnd = guard('onEnd', async (result: PlaywrightFullResult): Promise<void> => {
     if (this.#run.settings !== undefined && !this.#run.failed) {
       const failure = this.#rule.onEnd(result, () => this.#suite?.allTests() ?? []);
       if (failure) this.#run.fail(failure);
@@ -64,6 +73,5 @@ export class PromiseFailureReporter {
     await this.#run.finish();
   });
 
-  /** Awaited by Playwright after `onEnd`; the line is printed once, whichever comes first. */
-  readonly onExit = guard('onExit', (): Promise<void> => this.#run.finish());
+  readonly #onExit = guard('onExit', (): Promise<void> => this.#run.finish());
 }
