@@ -26,7 +26,7 @@ export class PromiseFailureReporter {
 
   /** Playwright passes the options of `['@promise-failure/playwright', options]`, with keys of its own added. */
   constructor(options?: PromiseFailureReporterOptions) {
-    const { mode, userOptions } = splitOptions(options);
+    const { mode, userOptions } = guard('constructor', splitOptions)(options) ?? { mode: undefined, userOptions: options };
     // `playwright merge-reports` replays the shards' results: their failures belong to the jobs that ran them.
     this.#run = startReporterRun('@promise-failure/playwright', userOptions, { canFail: () => mode !== 'merge' });
   }
