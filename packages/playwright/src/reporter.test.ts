@@ -65,7 +65,9 @@ describe('PromiseFailureReporter in a Buildkite job (the testkit)', () => {
     reporter.onTestEnd(...attempts('failed'));
     reporter.onTestEnd(...attempts('failed', 'passed'));
     const [request] = await fake.waitForAgentRequests(1, { timeout: 30_000 });
-    expect((request?.body as { reason: string }).reason).toMatch(/ › flaky: passed on retry 1 after failing, and failOnFlakyTests is set$/);
+    expect((request?.body as { reason?: string } | undefined)?.reason).toMatch(
+      / › flaky: passed on retry 1 after failing, and failOnFlakyTests is set$/,
+    );
     await reporter.onEnd({ status: 'failed' });
   });
 
@@ -90,6 +92,18 @@ describe('PromiseFailureReporter in a Buildkite job (the testkit)', () => {
     await reporter.onEnd({ status: 'failed' });
     expect(fake.requests).toEqual([]);
     expect(lines).toEqual([]);
+  });
+
+  test('under Buildkite Test Engine retries (BUILDKITE_TEST_ENGINE_RETRY_COUNT) nothing is promised, and one line says why', async () => {
+    const lines = captureStderr();
+    vi.stubEnv('BUILDKITE_TEST_ENGINE_RETRY_COUNT', '2');
+    const reporter = new PromiseFailureReporter(playwrightOwn as never);
+    reporter.onBegin(config, suite);
+    reporter.onTestEnd(...attempts('failed', 'failed'));
+    await reporter.onEnd({ status: 'failed' });
+    expect(fake.requests).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2/);
   });
 
   test('an error outside the tests promises at once; onEnd and onExit print the one line once', async () => {
