@@ -1,7 +1,7 @@
 import { ClaimSite, type HeldClaim } from './claim.js';
 import type { DebugLog } from './debug.js';
 import type { Env, Transports } from './environment.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, oneLine } from './errors.js';
 import { lockRoot, openJobDirectory } from './lock-directory.js';
 import { sharedRecord } from './record.js';
 import type { Redactor } from './redact.js';
@@ -84,7 +84,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
       accepted: false,
       transport: undefined,
       upstreamStatus: undefined,
-      error: plan.redact(String((error as Error)?.message ?? error)),
+      error: plan.redact(oneLine(String((error as Error)?.message ?? error))),
       code: ErrorCode.Internal,
       final: false,
     };
@@ -119,7 +119,7 @@ function shared(plan: DeclarationPlan, code: ErrorCode, error: string): Declarat
     accepted: false,
     transport: undefined,
     upstreamStatus: undefined,
-    error: plan.redact(error),
+    error: plan.redact(oneLine(error)),
     code,
     final: false,
   };

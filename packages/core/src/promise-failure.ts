@@ -2,7 +2,7 @@ import pMemoize from 'p-memoize';
 import { createDebugLog } from './debug.js';
 import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readRequestHeaders, readTimeout, readTransports } from './environment.js';
-import { ErrorCode, PromiseFailureError } from './errors.js';
+import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import { findRecord, sharedRecord } from './record.js';
 import { createRedactor, prepareReason, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
@@ -97,6 +97,7 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   const redactor = () => (redact ??= createRedactor(env));
   const log = createDebugLog(isDebugOn(env), redactor);
   const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
+  for (const why of transports.unusable ?? []) log(`${why}: that transport is not used`);
   const record = findRecord(lockDirVariable, jobId, exitStatus, log);
   if (record !== undefined) {
     const declaration = sharedRecord(record, exitStatus, log, { requested: false });
@@ -113,7 +114,7 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
     reason: prepareReason(call.reason, redactor()),
     env,
     transports,
-    extraHeaders: readRequestHeaders(env),
+    extraHeaders: readRequestHeaders(env, log),
     lockDirVariable,
     deadline,
     redact: redactor(),
@@ -152,7 +153,7 @@ function waitFor(
     signal?.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (declaration) => finish(toResult(declaration, exitStatus, caller)),
-      (error: unknown) => finish(gaveUp(ErrorCode.Internal, `unexpected error: ${String((error as Error)?.message ?? error)}`)),
+      (error: unknown) => finish(gaveUp(ErrorCode.Internal, oneLine(`unexpected error: ${String((error as Error)?.message ?? error)}`))),
     );
   });
 }
