@@ -4,7 +4,7 @@ import type { Env, Transports } from './environment.js';
 import { ErrorCode, oneLine } from './errors.js';
 import { lockRoot, openJobDirectory } from './lock-directory.js';
 import { sharedRecord } from './record.js';
-import type { Redactor } from './redact.js';
+import { prepareReason, type Redactor } from './redact.js';
 import type { Sent } from './send-declaration.js';
 import type { PromiseFailureResult } from './types.js';
 
@@ -19,10 +19,10 @@ export interface DeclarationPlan {
   caller: Caller;
   jobId: string;
   exitStatus: number;
+  /** As the caller passed it: redacted and cut only when this plan runs. */
   reason: string | undefined;
   env: Env;
   transports: Transports;
-  extraHeaders: Record<string, string>;
   lockDirVariable: string | undefined;
   /** The starting call's deadline: the declaration runs to it, whoever stops waiting. */
   deadline: number;
@@ -76,7 +76,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
   let sent: Sent;
   try {
     const { sendDeclaration } = await loadTransports();
-    sent = await sendDeclaration(plan);
+    sent = await sendDeclaration({ ...plan, reason: prepareReason(plan.reason, plan.redact) });
   } catch (error) {
     // sendDeclaration resolves for every Buildkite answer; this is a bug or a broken install.
     sent = {

@@ -145,8 +145,9 @@ export function readRequestHeaders(env: Env, log: (message: string) => void = ()
   const headers: Record<string, string> = {};
   const prefix = 'BUILDKITE_REQUEST_HEADER_';
   for (const name of Object.keys(env)) {
+    if (!name.startsWith(prefix) || name.length === prefix.length) continue;
     const value = env[name];
-    if (!name.startsWith(prefix) || value === undefined || name.length === prefix.length) continue;
+    if (value === undefined) continue;
     const header = `Buildkite-${name.slice(prefix.length).replaceAll('_', '-')}`;
     if (!headerName.test(header) || invalidHeaderValue.test(value)) {
       log(`not sending ${name}: its name or value cannot be an HTTP header`);

@@ -1,10 +1,10 @@
 import pMemoize from 'p-memoize';
 import { createDebugLog } from './debug.js';
 import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
-import { type Env, isDebugOn, isTurnedOff, readExitStatus, readRequestHeaders, readTimeout, readTransports } from './environment.js';
+import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import { findRecord, sharedRecord } from './record.js';
-import { createRedactor, prepareReason, type Redactor } from './redact.js';
+import { createRedactor, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
 import { validateOptions } from './validate-options.js';
 
@@ -111,13 +111,15 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
     caller,
     jobId,
     exitStatus,
-    reason: prepareReason(call.reason, redactor()),
+    // Raw: only the call whose plan runs (the first) redacts and cuts it. A caller that joins a
+    // declaration in flight never builds a redactor nor scans its reason (200 joiners with 100 KB
+    // reasons used to block the event loop for seconds, for text that was then thrown away).
+    reason: call.reason,
     env,
     transports,
-    extraHeaders: readRequestHeaders(env, log),
     lockDirVariable,
     deadline,
-    redact: redactor(),
+    redact: (text) => redactor()(text),
     log,
   });
   return waitFor(shared, caller, exitStatus, timeout, call.signal);

@@ -1,6 +1,6 @@
 import { declareViaAgentApi } from './agent-api.js';
 import type { DebugLog } from './debug.js';
-import type { Env, Transports } from './environment.js';
+import { type Env, readRequestHeaders, type Transports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import { createAgentApiDispatcher, createJobApiDispatcher } from './http-dispatcher.js';
 import { declareViaJobApi } from './job-api.js';
@@ -15,7 +15,6 @@ export interface SendPlan {
   reason: string | undefined;
   transports: Transports;
   env: Env;
-  extraHeaders: Record<string, string>;
   deadline: number;
   redact: Redactor;
   log: DebugLog;
@@ -81,7 +80,7 @@ export async function sendDeclaration(plan: SendPlan): Promise<Sent> {
       token: plan.transports.agentApi.token,
       jobId: plan.jobId,
       body,
-      extraHeaders: plan.extraHeaders,
+      extraHeaders: readRequestHeaders(plan.env, plan.log),
       dispatcher,
       deadline: plan.deadline,
       redact: plan.redact,
