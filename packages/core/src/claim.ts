@@ -1,10 +1,10 @@
-import { closeSync, linkSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readdirSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DebugLog } from './debug.js';
 import type { ErrorCode } from './errors.js';
 import { currentIdentity, type HolderIdentity, holderLiveness } from './holder-liveness.js';
-import { type DeclarationRecord, knownCode, readRecord, recordPath } from './record.js';
+import { type DeclarationRecord, knownCode, readOwnFile, readRecord, recordPath } from './record.js';
 
 /*
  * Why a hand-written claim rather than a lock library (CLAIM.md has the figures): the lockfile packages
@@ -144,7 +144,7 @@ export class ClaimSite {
       let error: string | undefined;
       let code: ErrorCode | undefined;
       try {
-        const done = JSON.parse(readFileSync(`${path}.done`, 'utf8')) as { error?: unknown; code?: unknown };
+        const done = JSON.parse(readOwnFile(`${path}.done`) || '{}') as { error?: unknown; code?: unknown };
         error = typeof done.error === 'string' ? done.error : undefined;
         code = knownCode(done.code);
       } catch {
@@ -155,8 +155,11 @@ export class ClaimSite {
     let heartbeat: number;
     let text: string;
     try {
-      heartbeat = statSync(path).mtimeMs;
-      text = readFileSync(path, 'utf8');
+      heartbeat = lstatSync(path).mtimeMs;
+      // Not a regular file of ours: nobody we could wait for. The next generation is ours to take.
+      const read = readOwnFile(path);
+      if (typeof read !== 'string') return { state: 'stale' };
+      text = read;
     } catch {
       return { state: 'stale' };
     }
@@ -191,9 +194,19 @@ export class ClaimSite {
     try {
       const content: ClaimFile = { ...currentIdentity(), deadline: deadline + deadlineMargin };
       writeSync(descriptor, JSON.stringify(content));
-    } finally {
+    } catch (error) {
+      // A full disk (ENOSPC) or a quota: the claim exists but says nothing. Left there, every later
+      // process would wait on it for 2 s, then leave its own (16 processes: the k-th waited 2k s).
+      // Removed at once, and this process declares without the claim.
       closeSync(descriptor);
+      try {
+        unlinkSync(path);
+      } catch {
+        // gone already
+      }
+      throw error;
     }
+    closeSync(descriptor);
     this.log(`claimed exit status ${this.exitStatus} (generation ${generation})`);
     return new HeldClaim(this, generation, this.log);
   }
@@ -207,9 +220,12 @@ export class ClaimSite {
     const descriptor = openSync(temporary, 'wx', 0o600);
     try {
       writeSync(descriptor, content);
-    } finally {
+    } catch (error) {
       closeSync(descriptor);
+      unlinkSync(temporary);
+      throw error;
     }
+    closeSync(descriptor);
     try {
       linkSync(temporary, path);
     } catch (error) {

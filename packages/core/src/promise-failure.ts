@@ -96,9 +96,8 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   let redact: Redactor | undefined;
   const redactor = () => (redact ??= createRedactor(env));
   const log = createDebugLog(isDebugOn(env), redactor);
-  const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
   for (const why of transports.unusable ?? []) log(`${why}: that transport is not used`);
-  const record = findRecord(lockDirVariable, jobId, exitStatus, log);
+  const record = findRecord(env, jobId, exitStatus, log);
   if (record !== undefined) {
     const declaration = sharedRecord(record, exitStatus, log, { requested: false });
     settled.set(key, declaration);
@@ -117,7 +116,6 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
     reason: call.reason,
     env,
     transports,
-    lockDirVariable,
     deadline,
     redact: (text) => redactor()(text),
     log,
@@ -172,6 +170,7 @@ function toResult(declaration: Declaration, exitStatus: number, caller: Caller |
     result.error = declaration.error;
     result.code = declaration.code ?? ErrorCode.Internal;
   }
+  if (declaration.warning !== undefined) result.warning = declaration.warning;
   return result;
 }
 

@@ -16,6 +16,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** Runs `cleanup` after the test, before the cleanups registered earlier. */
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
 /** A fake Buildkite closed after the test. */
 export async function fakeBuildkite(options?: FakeBuildkiteOptions): Promise<FakeBuildkite> {
   const fake = await startFakeBuildkite(options);
@@ -54,8 +59,8 @@ export interface Child {
 }
 
 /** Starts a real Node process; it is killed after the test if still running. */
-export function startNode(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startNode(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Child {
+  const child = spawn(process.execPath, args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -78,7 +83,15 @@ export interface CallerSummary {
   calls: number;
   outcomes: Record<string, number>;
   accepted: number;
-  results: { outcome: string; accepted: boolean; transport?: string; upstreamStatus?: number; error?: string }[];
+  results: {
+    outcome: string;
+    accepted: boolean;
+    transport?: string;
+    upstreamStatus?: number;
+    error?: string;
+    code?: string;
+    warning?: string;
+  }[];
   /** ms from the first call to the last result. */
   elapsedMs: number;
 }
@@ -87,9 +100,10 @@ export interface CallerSummary {
 export async function runCaller(
   env: Record<string, string>,
   calls = 1,
-  options: { exitStatus?: number; reason?: string; timeout?: number; startAt?: number } = {},
+  options: { exitStatus?: number; reason?: string; timeout?: number; startAt?: number; cwd?: string } = {},
 ): Promise<CallerSummary> {
-  const child = startNode([callerPath, JSON.stringify({ calls, ...options })], env);
+  const { cwd, ...call } = options;
+  const child = startNode([callerPath, JSON.stringify({ calls, ...call })], env, { cwd });
   const result = await child.done;
   if (result.code !== 0) throw new Error(`caller exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout) as CallerSummary;
