@@ -55,6 +55,8 @@ export interface ChildResult {
 export interface Child {
   pid: number;
   done: Promise<ChildResult>;
+  /** Resolves once the child's stderr contains `text` (rejects if it exits first). */
+  waitForStderr(text: string): Promise<void>;
   kill(signal?: NodeJS.Signals): void;
 }
 
@@ -66,8 +68,10 @@ export function startNode(args: string[], env: Record<string, string>, options: 
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
   });
+  const watchers = new Set<() => void>();
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    for (const check of watchers) check();
   });
   const done = new Promise<ChildResult>((resolve, reject) => {
     child.on('error', reject);
@@ -76,7 +80,20 @@ export function startNode(args: string[], env: Record<string, string>, options: 
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  return { pid: child.pid as number, done, kill: (signal = 'SIGKILL') => child.kill(signal) };
+  const waitForStderr = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!stderr.includes(text)) return;
+        watchers.delete(check);
+        resolve();
+      };
+      watchers.add(check);
+      check();
+      done.then(() => {
+        if (watchers.delete(check)) reject(new Error(`the child exited without printing ${JSON.stringify(text)}: ${stderr}`));
+      }, reject);
+    });
+  return { pid: child.pid as number, done, waitForStderr, kill: (signal = 'SIGKILL') => child.kill(signal) };
 }
 
 export interface CallerSummary {
