@@ -7,7 +7,7 @@ import { currentIdentity, type HolderIdentity, holderLiveness } from './holder-l
 import { type DeclarationRecord, knownCode, readOwnFile, readRecord, recordPath } from './record.js';
 
 /*
- * Why a hand-written claim rather than a lock library (CLAIM.md has the figures): the lockfile packages
+ * Why a hand-written claim rather than a lock library (docs/claim.md has the figures): the lockfile packages
  * reclaim a stale lock by deleting and re-creating it, and two processes held one lock at once in
  * stress runs. Here nothing is ever deleted or renamed while an exit status is in use: every attempt
  * gets a new file, `exit-N.claim.<generation>`, created with O_EXCL, so exactly one process wins each
@@ -44,7 +44,7 @@ const firstPoll = 5;
 const lastPoll = 750;
 
 /**
- * A test seam, as CLAIM.md suggests: `PROMISE_FAILURE_TEST_CLAIM_PAUSE_MS` parks every process between
+ * A test seam (docs/claim.md describes the race it makes deterministic): `PROMISE_FAILURE_TEST_CLAIM_PAUSE_MS` parks every process between
  * reading the claims and creating its own, so that processes started at different moments all race
  * for the same generation. Read only on this slow path; unset, it costs nothing.
  */

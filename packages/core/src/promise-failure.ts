@@ -1,5 +1,5 @@
 import pMemoize from 'p-memoize';
-import { createDebugLog } from './debug.js';
+import { createDebugLog, type DebugLog } from './debug.js';
 import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
@@ -120,7 +120,33 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
     redact: (text) => redactor()(text),
     log,
   });
+  watchExit(shared, exitStatus, log);
   return waitFor(shared, caller, exitStatus, timeout, call.signal);
+}
+
+/*
+ * `process.exit()` while a declaration is in flight (a test that calls it, a runner's `--forceExit`)
+ * ends it where it is: the request may have reached Buildkite or not, and nothing can wait in an
+ * 'exit' listener. What the core can do is say so: with debug on, one line from its 'exit' listener.
+ * Reporters, which always print their one line, print theirs from their own 'exit' listener (README,
+ * "process.exit() during a declaration").
+ */
+const inFlight = new Map<Promise<Declaration>, { exitStatus: number; log: DebugLog }>();
+let exitListener: (() => void) | undefined;
+
+function watchExit(shared: Promise<Declaration>, exitStatus: number, log: DebugLog): void {
+  if (inFlight.has(shared)) return;
+  inFlight.set(shared, { exitStatus, log });
+  const settle = () => {
+    inFlight.delete(shared);
+  };
+  shared.then(settle, settle);
+  exitListener ??= () => {
+    for (const { exitStatus: status, log: write } of inFlight.values()) {
+      write(`the process is exiting before Buildkite answered: exit status ${status} may not have been promised`);
+    }
+  };
+  if (!process.listeners('exit').includes(exitListener)) process.on('exit', exitListener);
 }
 
 /**

@@ -83,3 +83,16 @@ describe('an abandoned declaration', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('process.exit() during a declaration (issue 10, item 15)', () => {
+  it('with debug on, the core says the promise may not have been made; the exit code is the caller’s', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    fake.fault({ hang: true });
+    const source = "const { promiseFailure } = await import('@promise-failure/core'); promiseFailure({ reason: 'r' }); process.exit(3);";
+    const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
+    const { code, stderr } = await startNode(['--input-type=module', '-e', source], env, { cwd: join(import.meta.dirname, '..') }).done;
+    expect(code).toBe(3);
+    expect(stderr).toContain('promise-failure: the process is exiting before Buildkite answered: exit status 1 may not have been promised');
+    for (const line of stderr.trim().split('\n')) expect(line).toMatch(/^promise-failure: /);
+  });
+});
