@@ -71,6 +71,14 @@ describe('openJobDirectory', () => {
     expect(existsSync(join(root, jobDirectoryName('job-1'), jobMarker))).toBe(true);
   });
 
+  it('lets go of a held directory that was removed and made again, and holds the new one', () => {
+    const root = join(base, 'locks');
+    expect(open(root, 'job-1')).toHaveProperty('directory');
+    rmSync(root, { recursive: true });
+    expect(open(root, 'job-2')).toHaveProperty('directory');
+    expect(readdirSync(root)).toEqual([jobDirectoryName('job-2')]);
+  });
+
   it('keeps hostile job ids inside the lock directory', () => {
     const root = join(base, 'locks');
     for (const jobId of ['../escape', 'a'.repeat(2_048), 'nul\0byte']) expect(open(root, jobId)).toHaveProperty('directory');

@@ -47,7 +47,7 @@ const ourFileName = /^(?:\.promise-failure-job|exit-\d+\.(?:result|claim\.\d+(?:
 const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
 
 /** The lock directory a call will use, or why it has none (a result's `warning` and doctor show it). */
-export type LockPlace = { path: string; inner: boolean } | { problem: string } | { missing: string };
+export type LockPlace = { path: string; inner: boolean; stats: Stats } | { problem: string } | { missing: string };
 
 /**
  * The directory given by the user (or the default), made absolute. A relative
@@ -86,7 +86,7 @@ export function privateDirectory(env: Env, create: boolean): LockPlace {
   const sticky = stats.isDirectory() && !stats.isSymbolicLink() && (stats.mode & 0o1000) !== 0;
   const problem = sticky ? undefined : unsafe(stats, false);
   if (problem) return { problem: `lock directory ${given} ${problem}` };
-  if (!sticky && ((stats.mode & 0o777) === 0o700 || uid === undefined)) return { path: given, inner: false };
+  if (!sticky && ((stats.mode & 0o777) === 0o700 || uid === undefined)) return { path: given, inner: false, stats };
   // Ours, but others may list or enter it (0755 from the default umask): our own private room inside.
   const inner = join(given, `promise-failure-${uid}`);
   let innerStats = lstatOrUndefined(inner);
@@ -97,18 +97,24 @@ export function privateDirectory(env: Env, create: boolean): LockPlace {
   }
   const innerProblem = unsafe(innerStats, true);
   if (innerProblem) return { problem: `lock directory ${inner} ${innerProblem}` };
-  return { path: inner, inner: true };
+  return { path: inner, inner: true, stats: innerStats };
 }
 
-const held = new Map<string, string>();
+const held = new Map<string, { through: string; descriptor: number | undefined; dev: number; ino: number }>();
 
 /**
  * Holds the private directory (see the comment at the top): returns the path through which every
  * later access goes, or why it cannot be held. Throws only on an unexpected file-system error.
+ * `seen` is what the path held when just checked: a held directory that is no longer the one at the
+ * path (removed and made again, or swapped) is let go and the path held afresh, with every check.
  */
-function hold(path: string): string | { problem: string } {
+function hold(path: string, seen: Stats): string | { problem: string } {
   const known = held.get(path);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    if (known.dev === seen.dev && known.ino === seen.ino) return known.through;
+    held.delete(path);
+    if (known.descriptor !== undefined) closeSync(known.descriptor);
+  }
   let descriptor: number;
   try {
     descriptor = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
@@ -118,17 +124,17 @@ function hold(path: string): string | { problem: string } {
     if (code === 'ELOOP' || code === 'ENOTDIR') return { problem: `lock directory ${path} is a symlink or not a directory` };
     throw error;
   }
-  const problem = unsafe(fstatSync(descriptor), true);
+  const stats = fstatSync(descriptor);
+  const problem = unsafe(stats, true);
   if (problem) {
     closeSync(descriptor);
     return { problem: `lock directory ${path} ${problem}` };
   }
-  const through = `/proc/self/fd/${descriptor}`;
-  let heldPath = path;
-  if (existsSync(through)) heldPath = through;
-  else closeSync(descriptor);
-  held.set(path, heldPath);
-  return heldPath;
+  const proc = `/proc/self/fd/${descriptor}`;
+  const viaProc = existsSync(proc);
+  if (!viaProc) closeSync(descriptor);
+  held.set(path, { through: viaProc ? proc : path, descriptor: viaProc ? descriptor : undefined, dev: stats.dev, ino: stats.ino });
+  return viaProc ? proc : path;
 }
 
 /**
@@ -142,7 +148,7 @@ export function openJobDirectory(env: Env, jobId: string, log: DebugLog): { dire
     if ('problem' in place) return place;
     if ('missing' in place) return { problem: `lock directory ${place.missing} could not be made` };
     shown = place.path;
-    const root = hold(place.path);
+    const root = hold(place.path, place.stats);
     if (typeof root !== 'string') return root;
     const name = jobDirectoryName(jobId);
     const directory = join(root, name);
@@ -171,7 +177,7 @@ export function findJobDirectory(env: Env, jobId: string): string | undefined {
   try {
     const place = privateDirectory(env, false);
     if (!('path' in place)) return undefined;
-    const root = hold(place.path);
+    const root = hold(place.path, place.stats);
     if (typeof root !== 'string') return undefined;
     const directory = join(root, jobDirectoryName(jobId));
     return unsafe(lstatSync(directory), false) === undefined ? directory : undefined;
