@@ -106,12 +106,15 @@ export function describeDeclaration(
       ? `promise-failure: did not promise the failure to Buildkite: ${result.error}`
       : undefined;
   }
+  // The core's `warning` (processes on this machine could not share the declaration) must reach the user,
+  // not only the debug output: it is appended to the one line.
+  const warning = result.warning === undefined ? '' : `; ${result.warning}`;
   if (result.accepted) {
     const how = result.transport ? `${result.outcome} via ${result.transport}` : result.outcome;
-    return `promise-failure: promised exit status ${result.exitStatus} to Buildkite (${how})`;
+    return `promise-failure: promised exit status ${result.exitStatus} to Buildkite (${how})${warning}`;
   }
   const why = result.error ?? (result.upstreamStatus ? `Buildkite answered ${result.upstreamStatus}` : 'not accepted');
-  return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}`;
+  return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}${warning}`;
 }
 
 function firstLineOf(error: unknown): string {
