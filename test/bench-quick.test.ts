@@ -11,7 +11,7 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'bench/bench.mjs'), '--quick'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    timeout: 420_000,
+    timeout: 600_000,
   });
   expect(run.code, run.stderr).toBe(0);
   expect(run.stdout).toContain('| scenario | figure | ratio | target | load |');
@@ -51,4 +51,4 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
   const latencyRows = lines.filter((line) => /^\| (jest|vitest|mocha) \| reporter/.test(line));
   expect(latencyRows.length).toBeGreaterThanOrEqual(4);
   for (const line of latencyRows) expect(line).toMatch(/\| \d+ ms \| \d+ ms \| 1 \|/);
-}, 480_000);
+}, 660_000);
