@@ -58,6 +58,16 @@ const reporters = [
       'test/*.spec.cjs',
     ],
   },
+  {
+    name: 'playwright',
+    packages: ['packages/playwright'],
+    runners: ['@playwright/test'],
+    files: {
+      'playwright.config.cjs': `module.exports = { testDir: 'tests', workers: 2, reporter: [['list'], ['@promise-failure/playwright']], outputDir: 'results' };\n`,
+      'tests/one.spec.cjs': `const { test, expect } = require('@playwright/test');\ntest('one', () => { expect(1).toBe(FAIL); });\n`,
+    },
+    command: ['node_modules/@playwright/test/cli.js', 'test'],
+  },
 ] as const;
 
 let scratch: string;
@@ -100,6 +110,7 @@ beforeAll(async () => {
     project,
   );
   for (const runner of new Set(reporters.flatMap((reporter) => reporter.runners))) {
+    await mkdir(path.dirname(path.join(project, 'node_modules', runner)), { recursive: true });
     await symlink(path.join(root, 'node_modules', runner), path.join(project, 'node_modules', runner), 'dir');
   }
 }, 300_000);
@@ -113,6 +124,7 @@ async function runProject(job: Job, reporter: (typeof reporters)[number], outcom
   const directory = path.join(project, `${reporter.name}-${outcome}`);
   await mkdir(path.join(directory, 'test'), { recursive: true });
   for (const [name, content] of Object.entries(reporter.files)) {
+    await mkdir(path.dirname(path.join(directory, name)), { recursive: true });
     await writeFile(path.join(directory, name), content.replace('FAIL', outcome === 'pass' ? '1' : '2'));
   }
   // Each project resolves its packages from the scratch project's node_modules, one level up.
