@@ -1,4 +1,5 @@
 import type { PromiseFailureResult } from '@promise-failure/core';
+import { declareInWorker } from './declare-in-worker.js';
 import { reportInternalError } from './guard.js';
 import { firstLine } from './reason.js';
 
@@ -55,6 +56,9 @@ export function startDeclaration(request: DeclarationRequest, declare: DeclareFu
 }
 
 async function declareWithCore(call: DeclarationCall): Promise<PromiseFailureResult> {
+  // Off the runner's thread where a worker thread can be started (declare-in-worker.ts says why).
+  const inWorker = declareInWorker(call);
+  if (inWorker !== undefined) return inWorker;
   const { promiseFailure } = await import('@promise-failure/core');
   return promiseFailure(call);
 }
