@@ -165,6 +165,17 @@ describe.each(nodeVersions())('node --test --test-reporter=@promise-failure/node
     expect(job.fake.requests).toEqual([]);
   });
 
+  test("under Buildkite Test Engine's retries (BUILDKITE_TEST_ENGINE_RETRY_COUNT): nothing sent, one line says why", async () => {
+    const result = await run([...reporterArgs, 'fail/login.test.mjs'], { BUILDKITE_TEST_ENGINE_RETRY_COUNT: '2' });
+
+    expect(result.code).toBe(1);
+    expect(result.ourStderrLines).toHaveLength(1);
+    expect(result.ourStderrLines[0]).toMatch(
+      /^promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2/,
+    );
+    expect(job.fake.requests).toEqual([]);
+  });
+
   test('run() from node:test, with the reporter composed onto its stream: one request, one line', async () => {
     const result = await run(['run-api.mjs', 'fail/login.test.mjs']);
 
