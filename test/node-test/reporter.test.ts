@@ -76,6 +76,22 @@ describe.each(nodeVersions())('node --test --test-reporter=@promise-failure/node
     expect(bodyOf(job.fake.agentApiRequests()[0]).reason).toBe('node --test: charges the card failed (fail/checkout.test.mjs)');
   });
 
+  test('the one line goes to the reporter’s own destination (stdout here), nothing else changes', async () => {
+    const result = await run([
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stderr',
+      '--test-reporter=@promise-failure/node-test',
+      '--test-reporter-destination=stdout',
+      'fail/login.test.mjs',
+    ]);
+
+    expect(result.code).toBe(1);
+    expect(result.ourLines).toEqual([declaredLine]);
+    expect(result.ourStderrLines).toEqual([]);
+    expect(result.stderr).toContain('rejects bad password');
+  });
+
   test('a failing before hook in a suite, and a failing global after hook: each promised', async () => {
     const before = await run([...reporterArgs, 'hooks/before.test.mjs']);
     const afterJob = await anotherJob();

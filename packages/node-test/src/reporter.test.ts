@@ -32,6 +32,17 @@ describe('promiseFailureReporter', () => {
     expect(stderr).toEqual([]);
   });
 
+  test('the one line is yielded, for Node to write to the reporter’s destination, not printed to stderr', async () => {
+    // A bad environment value: the core skips and names it, without a request.
+    vi.stubEnv('BUILDKITE_JOB_ID', 'job-1');
+    vi.stubEnv('BUILDKITE_PROMISE_FAILURE_EXIT_STATUS', 'two');
+    const stderr = captureStderr();
+    const output = await collect([failingTest()]);
+    expect(output).toHaveLength(1);
+    expect(output[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS.*\n$/);
+    expect(stderr).toEqual([]);
+  });
+
   test('a run of --test-rerun-failures (details.attempt on its tests): nothing promised, and the one line says why', async () => {
     // A job with no way to reach Buildkite: had it declared, the core would skip, silently.
     vi.stubEnv('BUILDKITE_JOB_ID', 'job-1');

@@ -70,10 +70,8 @@ class RunWatch {
   /** Waits for the declaration (at most `flushTimeout`) and returns the lines to print. Never rejects. */
   async finish(): Promise<string[]> {
     const lines: string[] = [];
-    // The kit's `finish(print)` hands the line over, so that it goes to this reporter's destination. (Until
-    // the kit on this branch has the parameter, it prints to stderr itself: the destination documented.)
-    const finish = this.#run.finish as (print?: (line: string) => void) => Promise<void>;
-    await finish.call(this.#run, (line) => lines.push(line));
+    // The kit hands the line over instead of printing it: it goes to this reporter's destination.
+    await this.#run.finish((line) => lines.push(line));
     try {
       if (this.#withheld && this.#run.settings !== undefined && wouldPromise(process.env)) lines.push(describeRerun());
     } catch (error) {
