@@ -6,7 +6,7 @@ import { runProcess } from './support/run-process.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // `npm run demo` (without its build step: `npm test` has built): every row made exactly one request.
-it('the demo runs the four examples, side by side, and on an agent without the route: 1 request per row', async () => {
+it('the demo runs each example, side by side, and on an agent without the route: 1 request per row', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'bench/demo.mjs')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
@@ -27,6 +27,7 @@ it('the demo runs the four examples, side by side, and on an agent without the r
     'vitest',
     'mocha',
     'playwright',
+    'node --test',
     'jest + vitest + mocha + playwright, side by side in one job',
     'vitest, Job API without the route (¹)',
   ]);

@@ -15,6 +15,7 @@ const specifiers = [
   '@promise-failure/mocha',
   '@promise-failure/mocha/register',
   '@promise-failure/playwright',
+  '@promise-failure/node-test',
 ] as const;
 
 interface Shape {
@@ -108,6 +109,16 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
   it.each(['esm', 'cjs'] as const)('@promise-failure/mocha/register (%s) loads, with configure()', (system) => {
     expect(loaded[system]['@promise-failure/mocha/register'].exports).toMatchObject({ configure: 'function' });
   });
+
+  it('@promise-failure/node-test: import() gives the reporter (an async generator function) as default export', () => {
+    expect(loaded.esm['@promise-failure/node-test'].exports).toEqual({ default: 'function' });
+    expect(loaded.esm['@promise-failure/node-test'].defaultName).toBe('promiseFailureReporter');
+  });
+
+  it('@promise-failure/node-test: require() gives the reporter itself (what a CommonJS script composes onto run())', () => {
+    expect(loaded.cjs['@promise-failure/node-test'].type).toBe('function');
+    expect(loaded.cjs['@promise-failure/node-test'].name).toBe('promiseFailureReporter');
+  });
 });
 
 it('every published package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
@@ -118,6 +129,6 @@ it('every published package passes publint (strict) and attw (node16 and bundler
   });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
-  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha', 'playwright'])
+  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha', 'playwright', 'node-test'])
     expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
 });
