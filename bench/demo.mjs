@@ -1,4 +1,4 @@
-// `npm run demo`: runs examples/jest, examples/vitest and examples/mocha in fake Buildkite jobs (the testkit's
+// `npm run demo`: runs examples/jest, examples/vitest, examples/mocha, examples/playwright and examples/node-test in fake Buildkite jobs (the testkit's
 // fake Agent API and Job API, in this process, on loopback and a Unix socket: no network) and prints what
 // reached "Buildkite". Rows: each runner in its own job; the three side by side in one job; one runner on an
 // agent whose Job API lacks the promise-failure route. Exits 1 if a row made other than one request.
@@ -46,6 +46,26 @@ const runners = {
     args: (cwd) => [binOf('mocha', cwd), `--require=${join(probes, 'mocha-probe.cjs')}`],
     failed: (output) => output.match(/^\s*(\d+) failing/m)?.[1],
   },
+  playwright: {
+    cwd: join(root, 'examples/playwright'),
+    args: (cwd) => [binOf('playwright', cwd), 'test'],
+    env: { PW_TEST_REPORTER: join(probes, 'playwright-probe.cjs'), PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+    failed: (output) => output.match(/^\s*(\d+) failed/m)?.[1],
+  },
+  // The example's `npm test` command line (Node's spec reporter and ours), plus the probe as a third reporter.
+  'node --test': {
+    cwd: join(root, 'examples/node-test'),
+    args: () => [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=@promise-failure/node-test',
+      '--test-reporter-destination=stderr',
+      `--test-reporter=${join(probes, 'node-test-probe.mjs')}`,
+      '--test-reporter-destination=stdout',
+    ],
+    failed: (output) => output.match(/^ℹ fail (\d+)/m)?.[1],
+  },
 };
 
 /** A clean environment: nothing of a real Buildkite job this might run in, no colours. */
@@ -62,12 +82,16 @@ function runExample(name, env) {
   const runner = runners[name];
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, runner.args(runner.cwd), { cwd: runner.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, runner.args(runner.cwd), {
+      cwd: runner.cwd,
+      env: { ...env, ...runner.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -83,7 +107,7 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
   try {
     const runs = await Promise.all(
       names.map((name) => {
-        const probe = join(directory, `${name}.failures`);
+        const probe = join(directory, `${name.replace(/\W+/g, '-')}.failures`);
         const env = {
           ...baseEnv(),
           ...buildkite.env,
@@ -136,7 +160,9 @@ const plan = [
   { label: 'jest', names: ['jest'] },
   { label: 'vitest', names: ['vitest'] },
   { label: 'mocha', names: ['mocha'] },
-  { label: 'jest + vitest + mocha, side by side in one job', names: ['jest', 'vitest', 'mocha'] },
+  { label: 'playwright', names: ['playwright'] },
+  { label: 'node --test', names: ['node --test'] },
+  { label: 'jest + vitest + mocha + playwright, side by side in one job', names: ['jest', 'vitest', 'mocha', 'playwright'] },
   { label: 'vitest, Job API without the route (¹)', names: ['vitest'], jobApi: 'without-route', transport: 'agent-api' },
 ];
 const started = performance.now();
@@ -173,7 +199,8 @@ ${table.join('\n')}
 (²) Failing tests that did not cause a request of their own: failed tests − requests. Each reporter calls
     promiseFailure() once per run, on its first final failure (Jest's, when that test's file is done); the
     core then coalesces the runners' calls into one request, through its lock directory and the Job API.
-(³) From the end of the earliest failing test (a probe in the runner notes when each failing test ends)
+(³) From the end of the earliest failing test (a probe in the runner notes when each failing test ends; for
+    node --test, when the runner's own process hears of it)
     to the moment the fake Agent API received the request it accepted (204, no latency added). It includes
     the runner reporting the failure to its main process (Jest: when the whole test file is done) and the
     core's own work; it does not include start-up.

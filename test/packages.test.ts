@@ -14,6 +14,8 @@ const specifiers = [
   '@promise-failure/vitest',
   '@promise-failure/mocha',
   '@promise-failure/mocha/register',
+  '@promise-failure/playwright',
+  '@promise-failure/node-test',
 ] as const;
 
 interface Shape {
@@ -97,8 +99,25 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
     expect(loaded.esm['@promise-failure/mocha'].defaultName).toBe('PromiseFailureReporter');
   });
 
+  it.each(['esm', 'cjs'] as const)('@promise-failure/playwright (%s): the reporter class as default export', (system) => {
+    const playwright = loaded[system]['@promise-failure/playwright'];
+    // Playwright resolves a reporter with require.resolve, loads it with require or import, and takes `default`.
+    expect(playwright.exports).toMatchObject({ default: 'function', PromiseFailureReporter: 'function' });
+    expect(playwright.defaultName).toBeTruthy();
+  });
+
   it.each(['esm', 'cjs'] as const)('@promise-failure/mocha/register (%s) loads, with configure()', (system) => {
     expect(loaded[system]['@promise-failure/mocha/register'].exports).toMatchObject({ configure: 'function' });
+  });
+
+  it('@promise-failure/node-test: import() gives the reporter (an async generator function) as default export', () => {
+    expect(loaded.esm['@promise-failure/node-test'].exports).toEqual({ default: 'function' });
+    expect(loaded.esm['@promise-failure/node-test'].defaultName).toBe('promiseFailureReporter');
+  });
+
+  it('@promise-failure/node-test: require() gives the reporter itself (what a CommonJS script composes onto run())', () => {
+    expect(loaded.cjs['@promise-failure/node-test'].type).toBe('function');
+    expect(loaded.cjs['@promise-failure/node-test'].name).toBe('promiseFailureReporter');
   });
 });
 
@@ -110,5 +129,6 @@ it('every published package passes publint (strict) and attw (node16 and bundler
   });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
-  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha']) expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
+  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha', 'playwright', 'node-test'])
+    expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
 });

@@ -23,6 +23,16 @@ describe('describeDeclaration', () => {
     );
   });
 
+  test("the core's warning (processes could not share) is appended to the one line", () => {
+    const warning = 'BUILDKITE_PROMISE_FAILURE_LOCK_DIR "locks" is relative: this process declared on its own';
+    expect(describeDeclaration({ result: { ...accepted, warning } }, asked)).toBe(
+      `promise-failure: promised exit status 1 to Buildkite (declared via job-api); ${warning}`,
+    );
+    expect(describeDeclaration({ result: { ...accepted, accepted: false, error: 'Buildkite answered 409', warning } }, asked)).toBe(
+      `promise-failure: could not promise exit status 1 to Buildkite: Buildkite answered 409; ${warning}`,
+    );
+  });
+
   test('not accepted: the core error, else what Buildkite answered', () => {
     const refused: PromiseFailureResult = {
       outcome: 'declared',

@@ -1,4 +1,5 @@
 import type { PromiseFailureResult } from '@promise-failure/core';
+import { declareInWorker } from './declare-in-worker.js';
 import { reportInternalError } from './guard.js';
 import { firstLine } from './reason.js';
 
@@ -55,6 +56,9 @@ export function startDeclaration(request: DeclarationRequest, declare: DeclareFu
 }
 
 async function declareWithCore(call: DeclarationCall): Promise<PromiseFailureResult> {
+  // Off the runner's thread where a worker thread can be started (declare-in-worker.ts says why).
+  const inWorker = declareInWorker(call);
+  if (inWorker !== undefined) return inWorker;
   const { promiseFailure } = await import('@promise-failure/core');
   return promiseFailure(call);
 }
@@ -106,12 +110,15 @@ export function describeDeclaration(
       ? `promise-failure: did not promise the failure to Buildkite: ${result.error}`
       : undefined;
   }
+  // The core's `warning` (processes on this machine could not share the declaration) must reach the user,
+  // not only the debug output: it is appended to the one line.
+  const warning = result.warning === undefined ? '' : `; ${result.warning}`;
   if (result.accepted) {
     const how = result.transport ? `${result.outcome} via ${result.transport}` : result.outcome;
-    return `promise-failure: promised exit status ${result.exitStatus} to Buildkite (${how})`;
+    return `promise-failure: promised exit status ${result.exitStatus} to Buildkite (${how})${warning}`;
   }
   const why = result.error ?? (result.upstreamStatus ? `Buildkite answered ${result.upstreamStatus}` : 'not accepted');
-  return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}`;
+  return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}${warning}`;
 }
 
 function firstLineOf(error: unknown): string {

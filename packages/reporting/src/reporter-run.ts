@@ -2,7 +2,7 @@ import { type Declaration, startDeclaration, waitForDeclaration } from './declar
 import { reportInternalError } from './guard.js';
 import { type ReporterSettings, resolveSettings } from './options.js';
 import { describeOuterRetries, readOuterRetryCount } from './outer-retries.js';
-import { printLine } from './stderr.js';
+import { printLine, printLineAtExit } from './stderr.js';
 
 /** Whether this run can fail at all (e.g. Jest `testFailureExitCode: 0` → false). Asked once, lazily, at the first final failure. */
 export interface RunRules {
@@ -74,6 +74,8 @@ class LatchedRun implements ReporterRun {
   #declaration: Declaration | undefined;
   #withheldLine: string | undefined;
   #finished: Promise<void> | undefined;
+  /** The one line has been worded (by `finish()`): the exit listener must not add a second. */
+  #said = false;
 
   constructor(settings: ReporterSettings | undefined, rules: RunRules, env: Environment) {
     this.settings = settings;
@@ -97,6 +99,7 @@ class LatchedRun implements ReporterRun {
         return;
       }
       this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason: wordReason(reason), timeout: settings.timeout });
+      this.#sayIfTheProcessExitsFirst(this.#declaration);
     } catch (error) {
       reportInternalError('fail', error);
     }
@@ -112,8 +115,28 @@ class LatchedRun implements ReporterRun {
       this.#declaration !== undefined && this.settings !== undefined
         ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout)
         : this.#withheldLine;
+    this.#said = true;
     if (line !== undefined) print(line);
   }
+
+  /**
+   * A test that calls `process.exit()` (or a runner that exits without awaiting its last hook) ends the
+   * process while the declaration is under way: the request may never have left. Nothing can wait then, but
+   * the user must not be told nothing: one line, written synchronously from the `exit` event.
+   */
+  #sayIfTheProcessExitsFirst(declaration: Declaration): void {
+    const onExit = () => {
+      if (!this.#said) printLineAtExit(describeExitBeforeAnswer(declaration.exitStatus));
+    };
+    process.once('exit', onExit);
+    void declaration.settled.then(() => process.off('exit', onExit));
+  }
+}
+
+/** The line for a process that exits while its declaration is under way. */
+export function describeExitBeforeAnswer(exitStatus: number | undefined): string {
+  const asked = exitStatus === undefined ? 'the failure' : `exit status ${exitStatus}`;
+  return `promise-failure: the process exited before Buildkite answered: ${asked} may not have been promised`;
 }
 
 /** The failure is final whatever its wording: a reason that cannot be worded still declares, with a plain one. */
