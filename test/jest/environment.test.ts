@@ -41,7 +41,7 @@ describe.each(jestVersions)('jest $major with @promise-failure/jest/environment'
     return Number(await readFile(path.join(markers, file), 'utf8'));
   }
 
-  test('a failing test with a 5 s test after it in its file: promised at least 3 s before the run ends; one request and one line for two failing workers, the environment and the reporter (the early file\'s reason)', async () => {
+  test("a failing test with a 5 s test after it in its file: promised at least 3 s before the run ends; one request and one line for two failing workers, the environment and the reporter (the early file's reason)", async () => {
     const run = await runJest(['early\\.test\\.js', 'also-failing']);
     expect(run.code, transcript(run)).toBe(1);
     expect(run.stderr).toMatch(/Tests:\s+2 failed, 1 passed, 3 total/);
@@ -77,11 +77,13 @@ describe.each(jestVersions)('jest $major with @promise-failure/jest/environment'
     expect(run.ourLines).toHaveLength(1);
   });
 
-  test('BUILDKITE_TEST_ENGINE_RETRY_COUNT=2: nothing sent by the environment either, one line (the reporter\'s), the exit code unchanged', async () => {
+  test("BUILDKITE_TEST_ENGINE_RETRY_COUNT=2: nothing sent by the environment either, one line (the reporter's), the exit code unchanged", async () => {
     const run = await runJest(['every-attempt', 'expected-failure'], { BUILDKITE_TEST_ENGINE_RETRY_COUNT: '2' });
     expect(run.code, transcript(run)).toBe(1);
     expect(job.fake.requests).toEqual([]);
     expect(run.ourLines, transcript(run)).toHaveLength(1);
-    expect(run.ourStderrLines[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2, /);
+    expect(run.ourStderrLines[0]).toMatch(
+      /^promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2, /,
+    );
   });
 });

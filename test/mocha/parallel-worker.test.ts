@@ -70,12 +70,14 @@ describe.each(mochaMajors)('mocha $major --parallel with register: declared from
     expect(run.ourLines).toEqual([]);
   });
 
-  it('BUILDKITE_TEST_ENGINE_RETRY_COUNT=2: the workers send nothing either; one line (the main process\'s), the exit code unchanged', async () => {
+  it("BUILDKITE_TEST_ENGINE_RETRY_COUNT=2: the workers send nothing either; one line (the main process's), the exit code unchanged", async () => {
     const run = await runMocha(['hook/', 'fail/'], { BUILDKITE_TEST_ENGINE_RETRY_COUNT: '2' });
     const without = await runMocha(['hook/', 'fail/'], { BUILDKITE_PROMISE_FAILURE: 'false' });
     expect(run.code, transcript(run)).toBe(without.code);
     expect(job.fake.requests).toEqual([]);
     expect(run.ourLines, transcript(run)).toHaveLength(1);
-    expect(run.ourStderrLines[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2, /);
+    expect(run.ourStderrLines[0]).toMatch(
+      /^promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2, /,
+    );
   });
 });

@@ -44,7 +44,9 @@ describe.each(mochaMajors)('mocha --require @promise-failure/mocha/register (Moc
     expect(run.code).toBe(without.code);
     expect(job.buildkite.agentApiRequests()).toHaveLength(1);
     // A worker may declare first (register runs in every worker): the main process then shares it, debounced.
-    expect(promiseFailureLines(run.stderr)).toEqual([expect.stringMatching(/^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via job-api\)$/)]);
+    expect(promiseFailureLines(run.stderr)).toEqual([
+      expect.stringMatching(/^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via job-api\)$/),
+    ]);
   });
 
   it('a failing hook: one request naming it', async () => {

@@ -1,5 +1,5 @@
 import { createReporterRun, formatReason, guard, type ReporterRun, resolveReporterOptions } from '@promise-failure/reporting';
-import { type JestEnvironmentConfigLike, environmentOptions } from './environment-options.js';
+import { environmentOptions, type JestEnvironmentConfigLike } from './environment-options.js';
 import { type CircusEvent, type CircusState, FinalFailureWatch, fullTestName, parseRetryTimes, retryTimesKey } from './final-failure.js';
 
 /** The parts of a Jest test environment instance this package uses (Jest's `JestEnvironment`). */

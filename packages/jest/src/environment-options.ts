@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { ownDirectory } from './own-directory.js';
 import type { PromiseFailureReporterOptions } from './options.js';
+import { ownDirectory } from './own-directory.js';
 
 /** The parts of Jest's environment config (`{ globalConfig, projectConfig }`) the environment reads. */
 export interface JestEnvironmentConfigLike {
@@ -43,5 +43,7 @@ function reporterOptions(reporters: unknown): unknown {
 function isOurReporter(name: string): boolean {
   if (name === reporterName) return true;
   const normalized = name.split(path.sep).join('/');
-  return /\/@promise-failure\/jest(\/dist\/index\.c?js)?$/.test(normalized) || (path.isAbsolute(name) && path.dirname(name) === ownDirectory());
+  return (
+    /\/@promise-failure\/jest(\/dist\/index\.c?js)?$/.test(normalized) || (path.isAbsolute(name) && path.dirname(name) === ownDirectory())
+  );
 }

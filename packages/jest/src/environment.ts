@@ -17,5 +17,5 @@ import { lazyEnvironment } from './lazy-environment.js';
 const PromiseFailureNodeEnvironment = lazyEnvironment('jest-environment-node', 'PromiseFailureNodeEnvironment');
 
 export default PromiseFailureNodeEnvironment;
-export { PromiseFailureNodeEnvironment as TestEnvironment };
 export { type TestEnvironmentClass, type TestEnvironmentLike, withPromiseFailure } from './environment-class.js';
+export { PromiseFailureNodeEnvironment as TestEnvironment };

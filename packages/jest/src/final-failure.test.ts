@@ -69,7 +69,9 @@ describe('FinalFailureWatch: the rules jest-circus follows (29 and 30)', () => {
 
   test('the full name, as Jest prints it', () => {
     const block: CircusDescribeBlock = { name: 'login', parent: root };
-    expect(fullTestName({ name: 'rejects a bad password', parent: { name: 'form', parent: block } })).toBe('login › form › rejects a bad password');
+    expect(fullTestName({ name: 'rejects a bad password', parent: { name: 'form', parent: block } })).toBe(
+      'login › form › rejects a bad password',
+    );
   });
 
   test('the count is read as circus reads it', () => {

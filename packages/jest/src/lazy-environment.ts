@@ -11,7 +11,7 @@ const wrapped = new Map<string, TestEnvironmentClass>();
  */
 export function lazyEnvironment(packageName: string, name: string): TestEnvironmentClass {
   const Environment = {
-    [name]: function (config: JestEnvironmentConfigLike | undefined, context: unknown) {
+    [name]: (config: JestEnvironmentConfigLike | undefined, context: unknown) => {
       let Wrapped = wrapped.get(packageName);
       if (Wrapped === undefined) {
         Wrapped = withPromiseFailure(loadEnvironmentClass(packageName, config?.projectConfig?.rootDir));
