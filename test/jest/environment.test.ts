@@ -87,3 +87,24 @@ describe.each(jestVersions)('jest $major with @promise-failure/jest/environment'
     );
   });
 });
+
+/** The jsdom variant, with the `jest-environment-jsdom` installed here (30, so on Jest 30). */
+describe('jest 30 with @promise-failure/jest/environment-jsdom', () => {
+  test('a test using the DOM fails with 3 s more in its file: promised by the environment, at least 2 s before the run ends', async () => {
+    const job = await startJob();
+    try {
+      const jest30 = jestVersions.find((version) => version.major === 30)!;
+      const args = [jest30.bin, `--cacheDirectory=${path.join(job.scratch, 'jest-cache')}`];
+      const run = await job.run(process.execPath, args, { cwd: path.join(fixturesDir, 'environment-jsdom') });
+      const endedAt = Date.now();
+      expect(run.code, transcript(run)).toBe(1);
+      const requests = job.fake.agentApiRequests();
+      expect(requests, transcript(run)).toHaveLength(1);
+      expect(endedAt - requests[0]!.at, transcript(run)).toBeGreaterThanOrEqual(2_000);
+      expect(bodyOf(requests[0]).reason).toBe('jest: has a document, and fails failed (tests/dom.test.js)');
+      expect(run.ourLines).toHaveLength(1);
+    } finally {
+      await job.close();
+    }
+  });
+});
