@@ -10,15 +10,18 @@ const wrapped = new Map<string, TestEnvironmentClass>();
  * Jest's own copy can be found. The constructor returns an instance of the wrapped class.
  */
 export function lazyEnvironment(packageName: string, name: string): TestEnvironmentClass {
-  const Environment = {
-    [name]: (config: JestEnvironmentConfigLike | undefined, context: unknown) => {
+  // A class, not a function: Jest constructs it with `new`. Its constructor returns the wrapped instance.
+  class LazyEnvironment {
+    constructor(config: JestEnvironmentConfigLike | undefined, context: unknown) {
       let Wrapped = wrapped.get(packageName);
       if (Wrapped === undefined) {
         Wrapped = withPromiseFailure(loadEnvironmentClass(packageName, config?.projectConfig?.rootDir));
         wrapped.set(packageName, Wrapped);
       }
+      // biome-ignore lint/correctness/noConstructorReturn: the instance Jest gets is the wrapped environment's.
       return new Wrapped(config, context);
-    },
-  }[name];
-  return Environment as unknown as TestEnvironmentClass;
+    }
+  }
+  Object.defineProperty(LazyEnvironment, 'name', { value: name });
+  return LazyEnvironment as unknown as TestEnvironmentClass;
 }
