@@ -8,7 +8,7 @@
 // machine far better than wall time does: load stretches every category alike.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { timeRun } from './reporters.mjs';
+import { generateSuite, timeRun } from './reporters.mjs';
 import { median } from './stats.mjs';
 import { benchRunners } from './suites.mjs';
 import { root } from './support.mjs';
@@ -25,7 +25,8 @@ export const categories = [
   ['runner', 'runner and Node'],
 ];
 
-const reporterFile = /packages\/(reporting|jest|vitest|mocha)\/(dist|src)\/|@promise-failure\/(jest|vitest|mocha)\//;
+const reporterFile =
+  /packages\/(reporting|jest|vitest|mocha|playwright|node-test)\/(dist|src)\/|@promise-failure\/(jest|vitest|mocha|playwright|node-test)\//;
 const coreFile = /packages\/core\/(dist|src)\/|@promise-failure\/core\//;
 const transportFile = /\/node_modules\/(undici|p-memoize|p-retry|mimic-function|is-network-error)\//;
 const claimFunction = /claim|Claim|publish|record|Record|openJobDirectory|lockRoot|heartbeat/;
@@ -110,7 +111,7 @@ export async function benchBreakdown({ quick, runs: requestedRuns }) {
   const results = [];
   try {
     for (const runner of benchRunners) {
-      const suite = { runner: runner.name, bin: runner.bin, ...runner.generate(join(directory, 'suite'), shape) };
+      const suite = generateSuite(runner, join(directory, 'suite'), shape);
       const samples = { with: [], without: [], worker: [] };
       for (let index = 0; index < runs; index++) {
         for (const side of sides[index % 2]) {

@@ -10,10 +10,21 @@ import { benchRunners } from './suites.mjs';
 import { formatMs, root, run } from './support.mjs';
 
 /** The file a runner's `bin` names, from the repository's node_modules. */
-export function binOf(name) {
+export function binOf(name, binName = name) {
   const manifest = join(root, 'node_modules', name, 'package.json');
   const { bin } = JSON.parse(readFileSync(manifest, 'utf8'));
-  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[name]);
+  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[binName]);
+}
+
+/** Node's arguments before the suite's own: the runner's bin script, or none when Node itself runs the tests. */
+export function runnerArgs(suite) {
+  return suite.bin === null ? [] : [binOf(suite.bin, suite.binName)];
+}
+
+/** The suite of `runner` for `shape`, in `directory`, with the runner's own cap on failing tests. */
+export function generateSuite(runner, directory, shape) {
+  const own = runner.failures ? { ...shape, failures: runner.failures(shape.failures, shape) } : shape;
+  return { runner: runner.name, bin: runner.bin, binName: runner.binName, shape: own, ...runner.generate(directory, own) };
 }
 
 export const baseEnv = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', FORCE_COLOR: '0' });
@@ -22,7 +33,7 @@ export async function timeRun(suite, side, { latency, locks, nodeOptions = [] })
   const buildkite = await startFakeBuildkite({ latency });
   try {
     const env = { ...baseEnv(), ...buildkite.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: mkdtempSync(join(locks, 'lock-')) };
-    const result = await run(process.execPath, [...nodeOptions, binOf(suite.bin), ...suite[side]], {
+    const result = await run(process.execPath, [...nodeOptions, ...runnerArgs(suite), ...suite[side]], {
       env,
       cwd: suite.cwd,
       timeout: 180_000,
@@ -89,8 +100,8 @@ export async function benchReporters({ quick }) {
     const tests = (shape) => (shape.files * shape.testsPerFile).toLocaleString('en');
     for (const runner of benchRunners) {
       for (const kind of ['passing', 'failing']) {
-        const shape = kind === 'passing' ? passing : failing;
-        const suite = { runner: runner.name, bin: runner.bin, ...runner.generate(join(directory, kind), shape) };
+        const suite = generateSuite(runner, join(directory, kind), kind === 'passing' ? passing : failing);
+        const { shape } = suite;
         const result = await measure(suite, {
           ...sampling,
           warmUp: !quick,
