@@ -16,6 +16,8 @@ const specifiers = [
   '@promise-failure/mocha/register',
 ] as const;
 
+type Specifier = (typeof specifiers)[number];
+
 interface Shape {
   type: string;
   name?: string;
@@ -48,7 +50,7 @@ for (const specifier of specifiers) result.cjs[specifier] = describe(require(spe
 process.stdout.write(JSON.stringify(result));
 `;
 
-async function loadAll(): Promise<{ esm: Record<string, Shape>; cjs: Record<string, Shape> }> {
+async function loadAll(): Promise<{ esm: Record<Specifier, Shape>; cjs: Record<Specifier, Shape> }> {
   const run = await runProcess(process.execPath, ['--input-type=module', '--eval', describeModules], { cwd: here, env, timeout: 30_000 });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);

@@ -7,8 +7,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
+/** @param {string} name */
 const bin = (name) => join(root, 'node_modules/.bin', name);
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ * @returns {Promise<{ code: number | null; output: string }>}
+ */
 function run(command, args, cwd) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
