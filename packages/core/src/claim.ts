@@ -2,8 +2,9 @@ import { closeSync, linkSync, openSync, readdirSync, readFileSync, statSync, unl
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DebugLog } from './debug.js';
+import type { ErrorCode } from './errors.js';
 import { currentIdentity, type HolderIdentity, holderLiveness } from './holder-liveness.js';
-import { type DeclarationRecord, readRecord, recordPath } from './record.js';
+import { type DeclarationRecord, knownCode, readRecord, recordPath } from './record.js';
 
 /*
  * Why a hand-written claim rather than a lock library (CLAIM.md has the figures): the lockfile packages
@@ -47,7 +48,7 @@ async function pauseForTests(): Promise<void> {
 export type ClaimOutcome =
   | { kind: 'recorded'; record: DeclarationRecord }
   | { kind: 'holder'; claim: HeldClaim }
-  | { kind: 'released'; error: string | undefined }
+  | { kind: 'released'; error: string | undefined; code: ErrorCode | undefined }
   | { kind: 'timed-out'; holderPid: number | undefined };
 
 export class ClaimSite {
@@ -91,7 +92,7 @@ export class ClaimSite {
       if (current === undefined || current.state !== 'active') {
         if (current?.state === 'released' && waitedOn.has(top)) {
           // We waited while that attempt ran: share its transient failure rather than start another one.
-          return { kind: 'released', error: current.error };
+          return { kind: 'released', error: current.error, code: current.code };
         }
         await pauseForTests();
         const held = this.#tryClaim(top + 1, deadline);
@@ -137,16 +138,19 @@ export class ClaimSite {
   #inspect(
     generation: number,
     isDone: boolean,
-  ): { state: 'active'; pid: number } | { state: 'released'; error: string | undefined } | { state: 'stale' } {
+  ): { state: 'active'; pid: number } | { state: 'released'; error: string | undefined; code: ErrorCode | undefined } | { state: 'stale' } {
     const path = this.claimPath(generation);
     if (isDone) {
       let error: string | undefined;
+      let code: ErrorCode | undefined;
       try {
-        error = (JSON.parse(readFileSync(`${path}.done`, 'utf8')) as { error?: string }).error;
+        const done = JSON.parse(readFileSync(`${path}.done`, 'utf8')) as { error?: unknown; code?: unknown };
+        error = typeof done.error === 'string' ? done.error : undefined;
+        code = knownCode(done.code);
       } catch {
         error = undefined;
       }
-      return { state: 'released', error };
+      return { state: 'released', error, code };
     }
     let heartbeat: number;
     let text: string;
@@ -252,10 +256,10 @@ export class HeldClaim {
   }
 
   /** A transient failure: nothing is recorded, and the next caller starts a new generation. */
-  release(error: string | undefined): void {
+  release(error: string | undefined, code?: ErrorCode): void {
     clearInterval(this.#heartbeat);
     try {
-      this.site.publish(`${this.site.claimPath(this.generation)}.done`, JSON.stringify({ error }), false);
+      this.site.publish(`${this.site.claimPath(this.generation)}.done`, JSON.stringify({ error, code }), false);
     } catch (failure) {
       this.log(`could not release the claim (${(failure as Error).message})`);
     }

@@ -44,7 +44,7 @@ export async function main(
   const [first, ...rest] = parsed.positionals;
   if (first === 'doctor') {
     if (rest.length > 0 || parsed.values.reason !== undefined) return usageError(err, '`doctor` takes no arguments');
-    for (const line of diagnose(env)) out(`promise-failure doctor: ${line}`);
+    for (const line of diagnose(env)) out(`promise-failure: doctor: ${line}`);
     return 0;
   }
   if (rest.length > 0) return usageError(err, `unexpected argument ${JSON.stringify(rest[0])}`);

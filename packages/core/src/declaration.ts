@@ -1,11 +1,12 @@
 import { ClaimSite, type HeldClaim } from './claim.js';
 import type { DebugLog } from './debug.js';
 import type { Env, Transports } from './environment.js';
+import { ErrorCode } from './errors.js';
 import { lockRoot, openJobDirectory } from './lock-directory.js';
 import { sharedRecord } from './record.js';
 import type { Redactor } from './redact.js';
 import type { Sent } from './send-declaration.js';
-import type { PromiseFailureResult, Transport } from './types.js';
+import type { PromiseFailureResult } from './types.js';
 
 /** One caller of `promiseFailure`; `requested` turns true once its own request is on its way. */
 export interface Caller {
@@ -56,15 +57,12 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
         case 'recorded':
           return sharedRecord(claimed.record, plan.exitStatus, plan.log, plan.caller);
         case 'released':
-          return shared(plan, false, undefined, undefined, claimed.error ?? 'another process could not declare', false);
+          return shared(plan, claimed.code ?? ErrorCode.Transient, claimed.error ?? 'another process could not declare');
         case 'timed-out':
           return shared(
             plan,
-            false,
-            undefined,
-            undefined,
+            ErrorCode.Timeout,
             `timed out waiting for another process${claimed.holderPid ? ` (pid ${claimed.holderPid})` : ''} that is declaring exit status ${plan.exitStatus}`,
-            false,
           );
         case 'holder':
           held = claimed.claim;
@@ -87,6 +85,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
       transport: undefined,
       upstreamStatus: undefined,
       error: plan.redact(String((error as Error)?.message ?? error)),
+      code: ErrorCode.Internal,
       final: false,
     };
   }
@@ -98,9 +97,10 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
         transport: sent.transport,
         upstreamStatus: sent.upstreamStatus,
         error: sent.error,
+        code: sent.code,
         recordedAt: new Date().toISOString(),
       });
-    } else held.release(sent.error);
+    } else held.release(sent.error, sent.code);
   }
   return { starter: plan.caller, ...sent };
 }
@@ -111,13 +111,16 @@ function loadTransports(): Promise<typeof import('./send-declaration.js')> {
   return transports;
 }
 
-function shared(
-  plan: DeclarationPlan,
-  accepted: boolean,
-  transport: Transport | undefined,
-  upstreamStatus: number | undefined,
-  error: string | undefined,
-  final: boolean,
-): Declaration {
-  return { starter: plan.caller, outcome: 'debounced', accepted, transport, upstreamStatus, error: error && plan.redact(error), final };
+/** Another process's attempt that this one waited on and shares: not accepted, and not final. */
+function shared(plan: DeclarationPlan, code: ErrorCode, error: string): Declaration {
+  return {
+    starter: plan.caller,
+    outcome: 'debounced',
+    accepted: false,
+    transport: undefined,
+    upstreamStatus: undefined,
+    error: plan.redact(error),
+    code,
+    final: false,
+  };
 }

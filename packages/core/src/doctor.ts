@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { defaultEndpoint, type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout } from './environment.js';
+import { displayEndpoint, type Env, isDebugOn, isTurnedOff, offWords, readEndpoint, readExitStatus, readTimeout } from './environment.js';
 import { describeLockRoot, lockRoot } from './lock-directory.js';
 import { createRedactor } from './redact.js';
 
@@ -16,7 +16,11 @@ export function diagnose(env: Env): string[] {
     `in a Buildkite job: ${jobId ? `yes (BUILDKITE_JOB_ID=${jobId})` : 'no (BUILDKITE_JOB_ID is not set): every call is skipped'}`,
   );
   const toggle = env.BUILDKITE_PROMISE_FAILURE;
-  lines.push(`turned off: ${isTurnedOff(toggle) ? `yes (BUILDKITE_PROMISE_FAILURE=${toggle}): every call is skipped` : 'no'}`);
+  let off = 'no';
+  if (isTurnedOff(toggle)) off = `yes (BUILDKITE_PROMISE_FAILURE=${toggle}): every call is skipped`;
+  else if (toggle !== undefined && toggle.trim() !== '')
+    off = `no (BUILDKITE_PROMISE_FAILURE=${toggle}; only ${offWords.join(', ')} turn it off)`;
+  lines.push(`turned off: ${off}`);
   const exitStatus = readExitStatus(env.BUILDKITE_PROMISE_FAILURE_EXIT_STATUS);
   lines.push(`default exit status: ${typeof exitStatus === 'number' ? exitStatus : `invalid — ${exitStatus.message}`}`);
   const timeout = readTimeout(env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS);
@@ -41,16 +45,14 @@ export function diagnose(env: Env): string[] {
   }
   lines.push(`Job API: ${jobApi}`);
 
-  const endpoint = env.BUILDKITE_AGENT_ENDPOINT || defaultEndpoint;
-  let endpointNote = '';
-  try {
-    new URL(endpoint);
-  } catch {
-    endpointNote = ' — not a valid URL';
-  }
-  lines.push(
-    `Agent API: ${env.BUILDKITE_AGENT_ACCESS_TOKEN ? `usable (endpoint ${endpoint}${endpointNote}, access token set)` : `not usable: BUILDKITE_AGENT_ACCESS_TOKEN is ${set('BUILDKITE_AGENT_ACCESS_TOKEN')}`}`,
-  );
+  // The same reader as a call's: an endpoint a call would refuse is shown as refused here.
+  const endpoint = readEndpoint(env.BUILDKITE_AGENT_ENDPOINT);
+  let agentApi: string;
+  if (typeof endpoint !== 'string') agentApi = `invalid — ${endpoint.message}: every call is skipped`;
+  else if (!env.BUILDKITE_AGENT_ACCESS_TOKEN)
+    agentApi = `not usable: BUILDKITE_AGENT_ACCESS_TOKEN is ${set('BUILDKITE_AGENT_ACCESS_TOKEN')}`;
+  else agentApi = `usable (endpoint ${displayEndpoint(endpoint)}, access token set)`;
+  lines.push(`Agent API: ${agentApi}`);
   const proxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
   lines.push(`proxy: ${proxy ? `${proxyHost(proxy)} (NO_PROXY=${env.NO_PROXY ?? env.no_proxy ?? ''})` : 'none'}`);
   const root = lockRoot(env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR);

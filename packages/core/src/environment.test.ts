@@ -50,9 +50,15 @@ describe('readTransports', () => {
     expect(readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a' })).toEqual({
       agentApi: { endpoint: 'https://agent.buildkite.com/v3', token: 'a' },
     });
-    expect(readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a', BUILDKITE_AGENT_ENDPOINT: 'http://x/v3' }).agentApi?.endpoint).toBe(
-      'http://x/v3',
-    );
+    expect(readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a', BUILDKITE_AGENT_ENDPOINT: 'http://x/v3' })).toEqual({
+      agentApi: { endpoint: 'http://x/v3', token: 'a' },
+    });
+  });
+
+  it.each(['not a url', 'ftp://x/v3', 'agent.buildkite.com/v3'])('refuses BUILDKITE_AGENT_ENDPOINT=%s, naming it', (endpoint) => {
+    const result = readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a', BUILDKITE_AGENT_ENDPOINT: endpoint });
+    expect(result).toMatchObject({ code: 'PROMISE_FAILURE_INVALID_ENVIRONMENT' });
+    expect((result as PromiseFailureError).message).toContain('BUILDKITE_AGENT_ENDPOINT');
   });
 });
 

@@ -7,12 +7,20 @@ export const defaultTimeout = 60_000;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** `BUILDKITE_PROMISE_FAILURE` turns the library off with one of these (case-insensitive). */
+/** The words that turn the library off in `BUILDKITE_PROMISE_FAILURE` (case-insensitive, trimmed). */
+export const offWords: readonly string[] = ['false', '0', 'off', 'no'];
+
+/**
+ * `BUILDKITE_PROMISE_FAILURE` turns the library off with one of {@link offWords}. Any other value leaves
+ * it on: a typo must not silently withdraw a promise somebody wanted (doctor says which words count).
+ */
 export function isTurnedOff(value: string | undefined): boolean {
   if (value === undefined) return false;
-  const lowered = value.trim().toLowerCase();
-  return lowered === 'false' || lowered === '0' || lowered === 'off';
+  return offWords.includes(value.trim().toLowerCase());
 }
+
+/** The largest delay Node's timers take (2^31−1 ms, about 24.8 days); a longer one fires after 1 ms. */
+export const maximumTimeout = 2_147_483_647;
 
 /** Debug lines are on when either variable is `true` (or `1`). */
 export function isDebugOn(env: Env): boolean {
@@ -43,10 +51,10 @@ export function readExitStatus(value: string | undefined): number | PromiseFailu
 export function readTimeout(value: string | undefined): number | PromiseFailureError {
   if (value === undefined || value.trim() === '') return defaultTimeout;
   const parsed = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (Number.isSafeInteger(parsed) && parsed > 0) return parsed;
+  if (Number.isSafeInteger(parsed) && parsed > 0 && parsed <= maximumTimeout) return parsed;
   return new PromiseFailureError(
     ErrorCode.InvalidEnvironment,
-    `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer, got ${JSON.stringify(value)}`,
+    `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer up to ${maximumTimeout} (ms), got ${JSON.stringify(value)}`,
   );
 }
 
@@ -58,16 +66,51 @@ export interface Transports {
   agentApi?: { endpoint: string; token: string };
 }
 
-export function readTransports(env: Env): Transports {
+/**
+ * The transports the job's variables configure. `BUILDKITE_AGENT_ENDPOINT` is checked here, at the
+ * door, with the other variables: a value that is not an http(s) URL is an error naming it (the call
+ * is skipped), never a surprise deep in a retry loop.
+ */
+export function readTransports(env: Env): Transports | PromiseFailureError {
+  const endpoint = readEndpoint(env.BUILDKITE_AGENT_ENDPOINT);
+  if (endpoint instanceof PromiseFailureError) return endpoint;
   const transports: Transports = {};
   const socket = env.BUILDKITE_AGENT_JOB_API_SOCKET;
   const jobApiToken = env.BUILDKITE_AGENT_JOB_API_TOKEN;
   if (socket && jobApiToken) transports.jobApi = { socket, token: jobApiToken };
   const accessToken = env.BUILDKITE_AGENT_ACCESS_TOKEN;
-  if (accessToken) {
-    transports.agentApi = { endpoint: env.BUILDKITE_AGENT_ENDPOINT || defaultEndpoint, token: accessToken };
-  }
+  if (accessToken) transports.agentApi = { endpoint, token: accessToken };
   return transports;
+}
+
+/** `BUILDKITE_AGENT_ENDPOINT`, else the default; an error naming the variable when it is not an http(s) URL. */
+export function readEndpoint(value: string | undefined): string | PromiseFailureError {
+  if (value === undefined || value.trim() === '') return defaultEndpoint;
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:')) return value.trim();
+  return new PromiseFailureError(
+    ErrorCode.InvalidEnvironment,
+    `BUILDKITE_AGENT_ENDPOINT must be an http(s) URL, got ${JSON.stringify(displayEndpoint(value))}`,
+  );
+}
+
+/**
+ * An endpoint as output shows it: without the user name and password a URL may carry (a proxy's or
+ * a gateway's credentials), and without a query. Text that is not a URL is shown only up to any `@`.
+ */
+export function displayEndpoint(value: string): string {
+  try {
+    const url = new URL(value.trim());
+    if (url.protocol === 'https:' || url.protocol === 'http:') return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    // not a URL: shown with anything that looks like credentials hidden
+  }
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1[hidden]@');
 }
 
 /** `Buildkite-<X>` headers for every `BUILDKITE_REQUEST_HEADER_<X>`, which the server asks agents to send. */

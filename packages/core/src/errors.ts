@@ -5,8 +5,16 @@
 export const ErrorCode = {
   /** An option passed in code is invalid (thrown as a `TypeError` or `RangeError`). */
   InvalidOption: 'PROMISE_FAILURE_INVALID_OPTION',
-  /** An environment variable has a value that cannot be used. */
+  /** An environment variable has a value that cannot be used: skipped, the error names it. */
   InvalidEnvironment: 'PROMISE_FAILURE_INVALID_ENVIRONMENT',
+  /** Skipped: not in a Buildkite job (`BUILDKITE_JOB_ID` is not set). */
+  NotInJob: 'PROMISE_FAILURE_NOT_IN_JOB',
+  /** Skipped: `BUILDKITE_PROMISE_FAILURE` turned it off. */
+  TurnedOff: 'PROMISE_FAILURE_TURNED_OFF',
+  /** Skipped: neither the Job API (socket and token) nor the Agent API (access token) is configured. */
+  NoTransport: 'PROMISE_FAILURE_NO_TRANSPORT',
+  /** The call's `signal` was aborted: before the call (nothing was sent), or while it waited. */
+  Aborted: 'PROMISE_FAILURE_ABORTED',
   /** Buildkite answered with a status that will not change on retry (4xx other than 429). */
   Refused: 'PROMISE_FAILURE_REFUSED',
   /** A 429, a 5xx, a network error or an undecodable error page: worth another attempt. */
@@ -15,11 +23,18 @@ export const ErrorCode = {
   Timeout: 'PROMISE_FAILURE_TIMEOUT',
   /** The Job API could not be used (absent route, refused socket, unexpected answer). */
   JobApiUnavailable: 'PROMISE_FAILURE_JOB_API_UNAVAILABLE',
+  /** A bug or a broken install (an exception the library did not expect); the message says what. */
+  Internal: 'PROMISE_FAILURE_INTERNAL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** The base of the errors that travel inside a declaration; their messages never hold a secret. */
+/**
+ * The error that travels inside a declaration, from a transport to the result's `error` and `code`;
+ * its message never holds a secret. `promiseFailure` never throws or rejects with one (it resolves with
+ * `code` and `error` instead): it is public so that code handling a result's `code` can name the type,
+ * and for `instanceof` checks in tests. Match on `code` in production code.
+ */
 export class PromiseFailureError extends Error {
   readonly code: ErrorCode;
   /** Buildkite's HTTP status, when one came back. */

@@ -2,7 +2,7 @@ import pMemoize from 'p-memoize';
 import { createDebugLog } from './debug.js';
 import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readRequestHeaders, readTimeout, readTransports } from './environment.js';
-import { PromiseFailureError } from './errors.js';
+import { ErrorCode, PromiseFailureError } from './errors.js';
 import { findRecord, sharedRecord } from './record.js';
 import { createRedactor, prepareReason, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
@@ -50,14 +50,19 @@ export function promiseFailure(options?: PromiseFailureOptions): Promise<Promise
   // costs about a quarter of a microsecond, and the fast path is meant to stay under one.
   const env: Env = call.env ?? process.env;
   const jobId = env.BUILDKITE_JOB_ID;
-  if (!jobId) return skip(call.exitStatus ?? 1, 'not in a Buildkite job (BUILDKITE_JOB_ID is not set)');
+  if (!jobId) return skip(call.exitStatus ?? 1, ErrorCode.NotInJob, 'not in a Buildkite job (BUILDKITE_JOB_ID is not set)');
   const toggle = env.BUILDKITE_PROMISE_FAILURE;
-  if (isTurnedOff(toggle)) return skip(call.exitStatus ?? 1, `turned off (BUILDKITE_PROMISE_FAILURE=${toggle})`);
+  if (isTurnedOff(toggle)) return skip(call.exitStatus ?? 1, ErrorCode.TurnedOff, `turned off (BUILDKITE_PROMISE_FAILURE=${toggle})`);
   let exitStatus = call.exitStatus;
   if (exitStatus === undefined) {
     const parsed = readExitStatus(env.BUILDKITE_PROMISE_FAILURE_EXIT_STATUS);
-    if (parsed instanceof PromiseFailureError) return skip(1, parsed.message);
+    if (parsed instanceof PromiseFailureError) return skip(1, parsed.code, parsed.message);
     exitStatus = parsed;
+  }
+  // A signal aborted before the call means the caller no longer wants it: nothing may be sent, since
+  // a promise cannot be taken back, and the result says so rather than pretending to share one.
+  if (call.signal?.aborted) {
+    return skip(exitStatus, ErrorCode.Aborted, 'the signal was aborted before the call: nothing was sent');
   }
   // One job and one exit status: Buildkite's own unit of idempotence, and the memo's key.
   const key = `${exitStatus}\0${jobId}`;
@@ -75,12 +80,17 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   let timeout = call.timeout;
   if (timeout === undefined) {
     const parsed = readTimeout(env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS);
-    if (parsed instanceof PromiseFailureError) return skip(exitStatus, parsed.message);
+    if (parsed instanceof PromiseFailureError) return skip(exitStatus, parsed.code, parsed.message);
     timeout = parsed;
   }
   const transports = readTransports(env);
+  if (transports instanceof PromiseFailureError) return skip(exitStatus, transports.code, transports.message);
   if (!transports.jobApi && !transports.agentApi) {
-    return skip(exitStatus, 'no way to reach Buildkite (neither the Job API socket and token nor BUILDKITE_AGENT_ACCESS_TOKEN is set)');
+    return skip(
+      exitStatus,
+      ErrorCode.NoTransport,
+      'no way to reach Buildkite (neither the Job API socket and token nor BUILDKITE_AGENT_ACCESS_TOKEN is set)',
+    );
   }
   // Another process may have recorded the outcome already: then nothing more is read, built or loaded.
   let redact: Redactor | undefined;
@@ -124,37 +134,27 @@ function waitFor(
   timeout: number,
   signal: AbortSignal | undefined,
 ): Promise<PromiseFailureResult> {
-  const gaveUp = (why: string): PromiseFailureResult => ({
+  const gaveUp = (code: ErrorCode, why: string): PromiseFailureResult => ({
     outcome: caller.requested ? 'declared' : 'debounced',
     accepted: false,
     exitStatus,
     error: why,
+    code,
   });
-  if (signal?.aborted) return Promise.resolve(gaveUp(abortedMessage()));
   return new Promise((resolve) => {
     const finish = (result: PromiseFailureResult) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
-    const onAbort = () => finish(gaveUp(abortedMessage()));
-    const timer = setTimeout(() => finish(gaveUp(`timed out after ${timeout} ms before Buildkite answered`)), timeout);
+    const onAbort = () => finish(gaveUp(ErrorCode.Aborted, 'stopped waiting: the signal was aborted'));
+    const timer = setTimeout(() => finish(gaveUp(ErrorCode.Timeout, `timed out after ${timeout} ms before Buildkite answered`)), timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (declaration) => finish(toResult(declaration, exitStatus, caller)),
-      (error: unknown) =>
-        finish({
-          outcome: caller.requested ? 'declared' : 'debounced',
-          accepted: false,
-          exitStatus,
-          error: `unexpected error: ${String((error as Error)?.message ?? error)}`,
-        }),
+      (error: unknown) => finish(gaveUp(ErrorCode.Internal, `unexpected error: ${String((error as Error)?.message ?? error)}`)),
     );
   });
-}
-
-function abortedMessage(): string {
-  return 'stopped waiting: the signal was aborted';
 }
 
 function toResult(declaration: Declaration, exitStatus: number, caller: Caller | undefined): PromiseFailureResult {
@@ -165,10 +165,13 @@ function toResult(declaration: Declaration, exitStatus: number, caller: Caller |
   };
   if (declaration.transport !== undefined) result.transport = declaration.transport;
   if (declaration.upstreamStatus !== undefined) result.upstreamStatus = declaration.upstreamStatus;
-  if (declaration.error !== undefined) result.error = declaration.error;
+  if (declaration.error !== undefined) {
+    result.error = declaration.error;
+    result.code = declaration.code ?? ErrorCode.Internal;
+  }
   return result;
 }
 
-function skip(exitStatus: number, error: string): Promise<PromiseFailureResult> {
-  return Promise.resolve({ outcome: 'skipped', accepted: false, exitStatus, error });
+function skip(exitStatus: number, code: ErrorCode, error: string): Promise<PromiseFailureResult> {
+  return Promise.resolve({ outcome: 'skipped', accepted: false, exitStatus, error, code });
 }

@@ -2,6 +2,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugLog } from './debug.js';
 import type { Declaration } from './declaration.js';
+import { ErrorCode } from './errors.js';
 import { isSafeDirectory, jobDirectoryName, lockRoot } from './lock-directory.js';
 import type { Transport } from './types.js';
 
@@ -12,6 +13,8 @@ export interface DeclarationRecord {
   transport?: Transport | undefined;
   upstreamStatus?: number | undefined;
   error?: string | undefined;
+  /** The error's code; a record written before codes existed has none (a refusal, since records are final). */
+  code?: ErrorCode | undefined;
   recordedAt: string;
 }
 
@@ -75,6 +78,14 @@ export function sharedRecord(record: DeclarationRecord, exitStatus: number, log:
     transport: record.transport,
     upstreamStatus: record.upstreamStatus,
     error: record.error,
+    code: record.error === undefined ? undefined : (knownCode(record.code) ?? ErrorCode.Refused),
     final: true,
   };
+}
+
+const codes = new Set<string>(Object.values(ErrorCode));
+
+/** A code read from a file is believed only if it is one of ours. */
+export function knownCode(value: unknown): ErrorCode | undefined {
+  return typeof value === 'string' && codes.has(value) ? (value as ErrorCode) : undefined;
 }

@@ -28,6 +28,8 @@ export interface Sent {
   transport: Transport | undefined;
   upstreamStatus: number | undefined;
   error: string | undefined;
+  /** Set with `error`: what kind of failure it is. */
+  code: ErrorCode | undefined;
   final: boolean;
 }
 
@@ -53,7 +55,9 @@ export async function sendDeclaration(plan: SendPlan): Promise<Sent> {
             `Job API: Buildkite did not accept the promise${upstream === undefined ? '' : ` (${upstream} — ${describeStatus(upstream)})`}${answer.error ? `: ${answer.error}` : ''}`,
           );
       plan.log(`Job API answered ${answer.outcome}, accepted ${answer.accepted}${upstream === undefined ? '' : `, upstream ${upstream}`}`);
-      return { outcome: answer.outcome, accepted: answer.accepted, transport: 'job-api', upstreamStatus: upstream, error, final };
+      // Buildkite's refusal relayed by the agent: terminal (recorded) or transient (a later call retries).
+      const code = answer.accepted ? undefined : final ? ErrorCode.Refused : ErrorCode.Transient;
+      return { outcome: answer.outcome, accepted: answer.accepted, transport: 'job-api', upstreamStatus: upstream, error, code, final };
     } catch (error) {
       const problem = asPromiseFailureError(error);
       if (problem.code !== ErrorCode.JobApiUnavailable) return failed('job-api', problem, plan.redact);
@@ -82,7 +86,15 @@ export async function sendDeclaration(plan: SendPlan): Promise<Sent> {
       log: plan.log,
     });
     plan.log(`Agent API accepted exit status ${plan.exitStatus} (${status})`);
-    return { outcome: 'declared', accepted: true, transport: 'agent-api', upstreamStatus: status, error: undefined, final: true };
+    return {
+      outcome: 'declared',
+      accepted: true,
+      transport: 'agent-api',
+      upstreamStatus: status,
+      error: undefined,
+      code: undefined,
+      final: true,
+    };
   } catch (error) {
     return failed('agent-api', asPromiseFailureError(error), plan.redact);
   } finally {
@@ -97,11 +109,12 @@ function failed(transport: Transport, problem: PromiseFailureError, redact: Reda
     transport,
     upstreamStatus: problem.upstreamStatus,
     error: redact(problem.message),
+    code: problem.code,
     final,
   };
 }
 
 function asPromiseFailureError(error: unknown): PromiseFailureError {
   if (error instanceof PromiseFailureError) return error;
-  return new PromiseFailureError(ErrorCode.Transient, `unexpected error: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  return new PromiseFailureError(ErrorCode.Internal, `unexpected error: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

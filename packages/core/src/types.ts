@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errors.js';
+
 /** Options of {@link promiseFailure}. */
 export interface PromiseFailureOptions {
   /**
@@ -40,8 +42,13 @@ export interface PromiseFailureResult {
   transport?: 'job-api' | 'agent-api';
   /** Buildkite's HTTP status, when one came back. */
   upstreamStatus?: number;
-  /** Why not accepted, or why skipped. */
+  /** Why not accepted, or why skipped. Never holds a secret. */
   error?: string;
+  /**
+   * What kind of problem `error` describes: one of the {@link ErrorCode} strings (a table in the
+   * README), set exactly when `error` is. Match on it, never on the message.
+   */
+  code?: ErrorCode;
 }
 
 export type Transport = NonNullable<PromiseFailureResult['transport']>;

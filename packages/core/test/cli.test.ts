@@ -79,4 +79,23 @@ describe('the promise-failure CLI', () => {
     expect(stdout).toContain('turned off: yes (BUILDKITE_PROMISE_FAILURE=off)');
     expect(stdout).toMatch(/Job API: configured but the socket .* is missing/);
   });
+
+  it('doctor reads the variables as a call does: the false words, a bad endpoint, and never an endpoint password (issue 10, item 11)', async () => {
+    const fake = await fakeBuildkite();
+    const withPassword = fake.endpoint.replace('http://', 'http://gateway:hunter2secret@');
+    const usable = await startNode(
+      [cliPath, 'doctor'],
+      jobEnv(fake, { BUILDKITE_AGENT_ENDPOINT: withPassword, BUILDKITE_PROMISE_FAILURE: 'NO' }),
+    ).done;
+    expect(usable.stdout).toContain(`Agent API: usable (endpoint ${fake.endpoint}, access token set)`);
+    expect(usable.stdout).toContain('turned off: yes (BUILDKITE_PROMISE_FAILURE=NO)');
+    const bad = await startNode(
+      [cliPath, 'doctor'],
+      jobEnv(fake, { BUILDKITE_AGENT_ENDPOINT: 'me:hunter2secret@nowhere', BUILDKITE_PROMISE_FAILURE: 'nope' }),
+    ).done;
+    expect(bad.stdout).toContain('Agent API: invalid — BUILDKITE_AGENT_ENDPOINT must be an http(s) URL');
+    expect(bad.stdout).toContain('turned off: no (BUILDKITE_PROMISE_FAILURE=nope; only false, 0, off, no turn it off)');
+    for (const text of [usable.stdout, usable.stderr, bad.stdout, bad.stderr]) expect(text).not.toContain('hunter2secret');
+    for (const line of `${usable.stdout}${bad.stdout}`.trim().split('\n')) expect(line).toMatch(/^promise-failure: /);
+  });
 });

@@ -9,12 +9,18 @@ describe('skipped', () => {
     const env = jobEnv(fake);
     delete env.BUILDKITE_JOB_ID;
     const result = await promiseFailure({ env });
-    expect(result).toEqual({ outcome: 'skipped', accepted: false, exitStatus: 1, error: expect.stringContaining('BUILDKITE_JOB_ID') });
+    expect(result).toEqual({
+      outcome: 'skipped',
+      accepted: false,
+      exitStatus: 1,
+      error: expect.stringContaining('BUILDKITE_JOB_ID'),
+      code: 'PROMISE_FAILURE_NOT_IN_JOB',
+    });
     expect(fake.requests).toHaveLength(0);
     expect(existsSync(env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string)).toBe(false);
   });
 
-  it.each(['false', '0', 'off'])('when BUILDKITE_PROMISE_FAILURE=%s', async (value) => {
+  it.each(['false', '0', 'off', 'no', 'No', ' OFF '])('when BUILDKITE_PROMISE_FAILURE=%s', async (value) => {
     const fake = await fakeBuildkite();
     const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE: value });
     const result = await promiseFailure({ env, exitStatus: 3 });
@@ -370,10 +376,11 @@ describe('the lock directory (guarantee 5)', () => {
 });
 
 describe('a malformed endpoint', () => {
-  it('resolves with an error naming the variable', async () => {
-    const fake = await fakeBuildkite({ jobApi: 'none' });
+  it('is refused at the door, like any bad variable: skipped, naming it, nothing sent (not even to the Job API)', async () => {
+    const fake = await fakeBuildkite();
     const result = await promiseFailure({ env: jobEnv(fake, { BUILDKITE_AGENT_ENDPOINT: 'not a url' }) });
-    expect(result).toMatchObject({ accepted: false });
+    expect(result).toMatchObject({ outcome: 'skipped', accepted: false, code: 'PROMISE_FAILURE_INVALID_ENVIRONMENT' });
     expect(result.error).toContain('BUILDKITE_AGENT_ENDPOINT');
+    expect(fake.requests).toHaveLength(0);
   });
 });

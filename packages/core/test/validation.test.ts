@@ -17,7 +17,13 @@ describe('invalid options reject, naming the option and the value, and send noth
     [{ timeout: -5 }, RangeError, /`timeout`.*got -5\./],
     [{ timeout: Number.POSITIVE_INFINITY }, RangeError, /`timeout`.*got Infinity\./],
     [{ timeout: '100' }, TypeError, /`timeout`.*got "100"\./],
+    // Above 2^31−1 ms Node's timer would fire after 1 ms and the call would give up at once (issue 10, item 1).
+    [{ timeout: 2 ** 31 }, RangeError, /`timeout` to be a positive integer up to 2147483647 \(ms\), got 2147483648\./],
     [{ signal: {} }, TypeError, /`signal` to be an AbortSignal/],
+    // A look-alike without removeEventListener used to crash the caller when the call settled (item 2).
+    [{ signal: { aborted: false, addEventListener() {} } }, TypeError, /`signal` to be an AbortSignal/],
+    [{ exitstatus: 2 }, TypeError, /Unknown option `exitstatus`/],
+    [{ Timeout: 5 }, TypeError, /Unknown option `Timeout`/],
   ])('%o', async (options, kind, message) => {
     const fake = await fakeBuildkite();
     const call = promiseFailure({ env: jobEnv(fake), ...(options as object) });

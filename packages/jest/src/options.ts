@@ -12,7 +12,7 @@ export type PromiseFailureReporterOptions = {
   /**
    * How long, in ms, the end of the run waits for Buildkite's answer before Jest exits. The run goes on
    * meanwhile; this only bounds the wait at the very end.
-   * @default 10000
+   * @default `BUILDKITE_PROMISE_FAILURE_FLUSH_TIMEOUT_MS`, else 10000
    */
   readonly flushTimeout?: number;
   /**
@@ -26,4 +26,12 @@ export type PromiseFailureReporterOptions = {
    * @default `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60000
    */
   readonly timeout?: number;
+  /**
+   * Promise even when `BUILDKITE_TEST_ENGINE_RETRY_COUNT` is a positive integer. By default nothing is promised
+   * there, and one line says why: Buildkite Test Engine's client (bktec) re-runs failed tests in a new Jest
+   * process, so a failure in this run is not final; bktec's own `--promise-failure` promises after its retries.
+   * Set it only when this run's failures are final anyway (bktec does not retry these tests).
+   * @default false
+   */
+  readonly ignoreOuterRetries?: boolean;
 };

@@ -23,14 +23,14 @@ describe('parseOptions, then the shared validation', () => {
   it('leaves exitStatus and timeout to the core by default', () => {
     expect(resolveOptions({})).toEqual({
       ok: true,
-      settings: { exitStatus: undefined, flushTimeout: 10_000, enabled: true, timeout: undefined },
+      settings: { exitStatus: undefined, flushTimeout: 10_000, enabled: true, timeout: undefined, ignoreOuterRetries: false },
     });
   });
 
   it('parses --reporter-option strings', () => {
     expect(resolveOptions({ exitStatus: '2', flushTimeout: '1000', enabled: 'false', timeout: '5000' })).toEqual({
       ok: true,
-      settings: { exitStatus: 2, flushTimeout: 1000, enabled: false, timeout: 5000 },
+      settings: { exitStatus: 2, flushTimeout: 1000, enabled: false, timeout: 5000, ignoreOuterRetries: false },
     });
   });
 
@@ -42,7 +42,7 @@ describe('parseOptions, then the shared validation', () => {
     [{ flushTimeout: 'soon' }, 'Expected `flushTimeout` to be an integer from 0 to 2147483647 (ms), got "soon".'],
     [{ enabled: 'yes' }, 'Expected `enabled` to be a boolean, got "yes".'],
     [{ timeout: 0 }, 'Expected `timeout` to be a positive integer (ms), got 0.'],
-    [{ exitstatus: 2 }, 'Unknown option `exitstatus`; expected exitStatus, flushTimeout, enabled or timeout.'],
+    [{ exitstatus: 2 }, 'Unknown option `exitstatus`; expected exitStatus, flushTimeout, enabled, timeout or ignoreOuterRetries.'],
   ])('%j is refused, naming the option', (input, message) => {
     expect(resolveOptions(input)).toEqual({ ok: false, message });
   });

@@ -14,7 +14,7 @@ export type PromiseFailureMochaOptions = {
   /**
    * How long Mocha's exit waits for Buildkite's answer, in milliseconds. After that the run ends
    * with a warning; its exit code is never changed.
-   * @default 10000
+   * @default `BUILDKITE_PROMISE_FAILURE_FLUSH_TIMEOUT_MS`, else 10000
    */
   readonly flushTimeout?: number;
   /**
@@ -28,6 +28,14 @@ export type PromiseFailureMochaOptions = {
    * @default `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60000
    */
   readonly timeout?: number;
+  /**
+   * Promise even when `BUILDKITE_TEST_ENGINE_RETRY_COUNT` is a positive integer. By default nothing is promised
+   * there, and one line says why: Buildkite Test Engine's client (bktec) re-runs failed tests in a new Mocha
+   * process, so a failure in this run is not final; bktec's own `--promise-failure` promises after its retries.
+   * Set it only when this run's failures are final anyway (bktec does not retry these tests).
+   * @default false
+   */
+  readonly ignoreOuterRetries?: boolean;
 };
 
 /**

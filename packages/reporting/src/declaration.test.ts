@@ -62,7 +62,7 @@ describe('describeDeclaration', () => {
     );
   });
 
-  test('skipped: silent, except for a bad environment value', () => {
+  test('skipped: silent, except for a bad environment value (known by its code, not its wording)', () => {
     expect(describeDeclaration({ result: { outcome: 'skipped', accepted: false, exitStatus: 1 } }, asked)).toBeUndefined();
     expect(
       describeDeclaration(
@@ -70,13 +70,16 @@ describe('describeDeclaration', () => {
         asked,
       ),
     ).toBeUndefined();
+    const code = 'PROMISE_FAILURE_INVALID_ENVIRONMENT';
     for (const error of [
       'BUILDKITE_PROMISE_FAILURE_EXIT_STATUS must be an integer from 1 to 255, got "abc"',
       'BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer, got "x"',
+      'BUILDKITE_AGENT_ENDPOINT must be an http(s) URL, got "x"',
     ]) {
-      expect(describeDeclaration({ result: { outcome: 'skipped', accepted: false, exitStatus: 1, error } }, asked)).toBe(
-        `promise-failure: did not promise the failure to Buildkite: ${error}`,
-      );
+      const skipped = { outcome: 'skipped', accepted: false, exitStatus: 1, error, code } as PromiseFailureResult;
+      expect(describeDeclaration({ result: skipped }, asked)).toBe(`promise-failure: did not promise the failure to Buildkite: ${error}`);
+      // Without the code, the same words are not enough.
+      expect(describeDeclaration({ result: { ...skipped, code: undefined } as PromiseFailureResult }, asked)).toBeUndefined();
     }
   });
 });

@@ -98,8 +98,11 @@ export async function waitForDeclaration(declaration: Declaration, flushTimeout:
   }
 }
 
-// A bad environment value is a mistake in the job's set-up: the core skips, and the user must hear of it.
-const badEnvironmentValue = /BUILDKITE_PROMISE_FAILURE_(EXIT_STATUS|TIMEOUT_MS)/;
+/**
+ * A bad environment value is a mistake in the job's set-up: the core skips, and the user must hear of it.
+ * Matched by the result's stable `code` (the core's `ErrorCode.InvalidEnvironment`), never by its wording.
+ */
+export const invalidEnvironmentCode = 'PROMISE_FAILURE_INVALID_ENVIRONMENT';
 
 /**
  * The one line printed to stderr at the end of a failing run, the same for every reporter, or
@@ -116,7 +119,7 @@ export function describeDeclaration(
   if ('error' in settled) return `promise-failure: could not promise ${asked} to Buildkite: ${firstLineOf(settled.error)}`;
   const { result } = settled;
   if (result.outcome === 'skipped') {
-    return result.error !== undefined && badEnvironmentValue.test(result.error)
+    return codeOf(result) === invalidEnvironmentCode && result.error !== undefined
       ? `promise-failure: did not promise the failure to Buildkite: ${result.error}`
       : undefined;
   }
@@ -126,6 +129,12 @@ export function describeDeclaration(
   }
   const why = result.error ?? (result.upstreamStatus ? `Buildkite answered ${result.upstreamStatus}` : 'not accepted');
   return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}`;
+}
+
+/** `result.code`, read structurally: an older core, or another copy of it, may not set it. */
+function codeOf(result: PromiseFailureResult): string | undefined {
+  const { code } = result as { code?: unknown };
+  return typeof code === 'string' ? code : undefined;
 }
 
 function firstLineOf(error: unknown): string {

@@ -1,21 +1,30 @@
 /**
- * What `@promise-failure/jest`, `/vitest` and `/mocha` share, so that they behave and word their one
- * line alike. Private: each reporter's build bundles this source into its own `dist` (tsup
- * `noExternal`), so a passing run still loads nothing beyond the reporter, and the core is imported
- * only on the first final failure.
+ * The reporter kit: what `@promise-failure/jest`, `/vitest`, `/mocha` and the other reporters share, so
+ * that each is only an adapter (runner events → final failure → reason) and all behave and word their
+ * one line alike. Private: each reporter's build bundles this source into its own `dist` (tsup
+ * `noExternal`), so a passing run still loads nothing beyond the reporter, and the core is imported only
+ * on the first final failure.
+ *
+ * ```ts
+ * class MyReporter {
+ *   readonly #run = startReporterRun('@promise-failure/x', options, { canFail: () => exitCodeOnFailure !== 0 });
+ *   onTestEnd = guard('onTestEnd', (test) => { if (isFinalFailure(test)) this.#run.fail(() => formatReason('x', …)); });
+ *   onEnd = guard('onEnd', () => this.#run.finish());
+ * }
+ * ```
  */
+// Until every reporter is an adapter over `startReporterRun`: the declaration's parts.
 export {
   type Declaration,
-  type DeclarationCall,
-  type DeclarationRequest,
-  type DeclareFunction,
   describeDeclaration,
-  type SettledDeclaration,
+  invalidEnvironmentCode,
   startDeclaration,
   waitForDeclaration,
 } from './declaration.js';
+export { guard, reportInternalError } from './guard.js';
 export {
   defaultSettings,
+  flushTimeoutVariable,
   optionNames,
   type ReporterOptions,
   type ReporterSettings,
@@ -23,5 +32,7 @@ export {
   resolveReporterOptions,
   resolveSettings,
 } from './options.js';
+export { describeOuterRetries, outerRetryVariable, readOuterRetryCount } from './outer-retries.js';
 export { firstLine, formatReason, maxMessageLength, relativePath } from './reason.js';
+export { createReporterRun, type ReporterRun, type RunRules, startReporterRun } from './reporter-run.js';
 export { printLine } from './stderr.js';

@@ -7,6 +7,7 @@ test('every option is optional, typed and read-only', () => {
     readonly flushTimeout?: number;
     readonly enabled?: boolean;
     readonly timeout?: number;
+    readonly ignoreOuterRetries?: boolean;
   }>();
 });
 

@@ -8,7 +8,7 @@ export const maxMessageLength = 200;
  * A reason as every reporter words it: the runner, what failed, and its file relative to the working
  * directory when known, e.g. `jest: login › rejects bad password failed (test/login.test.js)`.
  */
-export function formatReason(runner: 'jest' | 'vitest' | 'mocha', what: string, file?: string, cwd = process.cwd()): string {
+export function formatReason(runner: string, what: string, file?: string, cwd = process.cwd()): string {
   return file ? `${runner}: ${what} (${relativePath(file, cwd)})` : `${runner}: ${what}`;
 }
 

@@ -12,7 +12,7 @@ export type PromiseFailureReporterOptions = {
   /**
    * How long, in ms, the reporter waits at the end of the run for Buildkite to answer before it lets
    * Vitest exit with a warning. The declaration itself starts at the first failure.
-   * @default 10000
+   * @default `BUILDKITE_PROMISE_FAILURE_FLUSH_TIMEOUT_MS`, else 10000
    */
   readonly flushTimeout?: number;
   /**
@@ -27,4 +27,12 @@ export type PromiseFailureReporterOptions = {
    * @default `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60000
    */
   readonly timeout?: number;
+  /**
+   * Promise even when `BUILDKITE_TEST_ENGINE_RETRY_COUNT` is a positive integer. By default nothing is promised
+   * there, and one line says why: Buildkite Test Engine's client (bktec) re-runs failed tests in a new Vitest
+   * process, so a failure in this run is not final; bktec's own `--promise-failure` promises after its retries.
+   * Set it only when this run's failures are final anyway (bktec does not retry these tests).
+   * @default false
+   */
+  readonly ignoreOuterRetries?: boolean;
 };
