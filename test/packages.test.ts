@@ -104,13 +104,15 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
   });
 });
 
-it('every published package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
+// `npm run check:packages`, the same as at release: it packs each package three times (publint, attw, npm pack),
+// which takes minutes on a loaded 2-core machine.
+it('every published package passes publint (strict) and attw (node16 and bundler), packed locally, with its LICENSE', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'test/support/check-packages.mjs')], {
     cwd: root,
     env,
-    timeout: 120_000,
+    timeout: 290_000,
   });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
   for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha']) expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
-});
+}, 300_000);
