@@ -145,7 +145,13 @@ for (const row of plan) {
   rows.push(await runRow(row));
 }
 
-const header = ['runner', 'failed tests', 'requests to the Agent API', 'failed tests − requests (²)', 'ms from first failure to accepted (³)'];
+const header = [
+  'runner',
+  'failed tests',
+  'requests to the Agent API',
+  'failed tests − requests (²)',
+  'ms from first failure to accepted (³)',
+];
 const cells = rows.map((row) => [
   row.label,
   String(row.failed),
