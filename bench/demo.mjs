@@ -1,4 +1,4 @@
-// `npm run demo`: runs examples/jest, examples/vitest and examples/mocha in fake Buildkite jobs (the testkit's
+// `npm run demo`: runs examples/jest, examples/vitest, examples/mocha and examples/playwright in fake Buildkite jobs (the testkit's
 // fake Agent API and Job API, in this process, on loopback and a Unix socket: no network) and prints what
 // reached "Buildkite". Rows: each runner in its own job; the three side by side in one job; one runner on an
 // agent whose Job API lacks the promise-failure route. Exits 1 if a row made other than one request.
@@ -46,6 +46,12 @@ const runners = {
     args: (cwd) => [binOf('mocha', cwd), `--require=${join(probes, 'mocha-probe.cjs')}`],
     failed: (output) => output.match(/^\s*(\d+) failing/m)?.[1],
   },
+  playwright: {
+    cwd: join(root, 'examples/playwright'),
+    args: (cwd) => [binOf('playwright', cwd), 'test'],
+    env: { PW_TEST_REPORTER: join(probes, 'playwright-probe.cjs'), PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+    failed: (output) => output.match(/^\s*(\d+) failed/m)?.[1],
+  },
 };
 
 /** A clean environment: nothing of a real Buildkite job this might run in, no colours. */
@@ -62,12 +68,16 @@ function runExample(name, env) {
   const runner = runners[name];
   return new Promise((resolve, reject) => {
     const startedAt = Date.now();
-    const child = spawn(process.execPath, runner.args(runner.cwd), { cwd: runner.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, runner.args(runner.cwd), {
+      cwd: runner.cwd,
+      env: { ...env, ...runner.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -136,7 +146,8 @@ const plan = [
   { label: 'jest', names: ['jest'] },
   { label: 'vitest', names: ['vitest'] },
   { label: 'mocha', names: ['mocha'] },
-  { label: 'jest + vitest + mocha, side by side in one job', names: ['jest', 'vitest', 'mocha'] },
+  { label: 'playwright', names: ['playwright'] },
+  { label: 'jest + vitest + mocha + playwright, side by side in one job', names: ['jest', 'vitest', 'mocha', 'playwright'] },
   { label: 'vitest, Job API without the route (¹)', names: ['vitest'], jobApi: 'without-route', transport: 'agent-api' },
 ];
 const started = performance.now();

@@ -6,11 +6,11 @@ import { runProcess } from './support/run-process.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // `npm run demo` (without its build step: `npm test` has built): every row made exactly one request.
-it('the demo runs the three examples, side by side, and on an agent without the route: 1 request per row', async () => {
+it('the demo runs the four examples, side by side, and on an agent without the route: 1 request per row', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'bench/demo.mjs')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    timeout: 150_000,
+    timeout: 240_000,
   });
   expect(run.code, run.stdout).toBe(0);
   const rows = run.stdout
@@ -27,7 +27,8 @@ it('the demo runs the three examples, side by side, and on an agent without the 
     'jest',
     'vitest',
     'mocha',
-    'jest + vitest + mocha, side by side in one job',
+    'playwright',
+    'jest + vitest + mocha + playwright, side by side in one job',
     'vitest, Job API without the route (¹)',
   ]);
   for (const [runner, failed, requests, failedWithoutRequest, ms] of rows) {
@@ -36,4 +37,4 @@ it('the demo runs the three examples, side by side, and on an agent without the 
     expect(Number(failedWithoutRequest), runner).toBe(Number(failed) - 1);
     expect(ms, runner).toMatch(/^\d+$/);
   }
-}, 180_000);
+}, 270_000);

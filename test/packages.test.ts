@@ -14,6 +14,7 @@ const specifiers = [
   '@promise-failure/vitest',
   '@promise-failure/mocha',
   '@promise-failure/mocha/register',
+  '@promise-failure/playwright',
 ] as const;
 
 type Specifier = (typeof specifiers)[number];
@@ -99,6 +100,13 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
     expect(loaded.esm['@promise-failure/mocha'].defaultName).toBe('PromiseFailureReporter');
   });
 
+  it.each(['esm', 'cjs'] as const)('@promise-failure/playwright (%s): the reporter class as default export', (system) => {
+    const playwright = loaded[system]['@promise-failure/playwright'];
+    // Playwright resolves a reporter with require.resolve, loads it with require or import, and takes `default`.
+    expect(playwright.exports).toMatchObject({ default: 'function', PromiseFailureReporter: 'function' });
+    expect(playwright.defaultName).toBeTruthy();
+  });
+
   it.each(['esm', 'cjs'] as const)('@promise-failure/mocha/register (%s) loads, with configure()', (system) => {
     expect(loaded[system]['@promise-failure/mocha/register'].exports).toMatchObject({ configure: 'function' });
   });
@@ -114,5 +122,6 @@ it('every published package passes publint (strict) and attw (node16 and bundler
   });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
-  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha']) expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
+  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha', 'playwright'])
+    expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
 }, 300_000);

@@ -23,3 +23,13 @@ describe('promiseFailureUrl', () => {
     expect(() => promiseFailureUrl('ftp://x/v3', 'j')).toThrow(/BUILDKITE_AGENT_ENDPOINT must be an http\(s\) URL/);
   });
 });
+
+describe('promiseFailureUrl with dot-segment job ids (issue 10, item 9)', () => {
+  it('keeps `.` and `..` as escaped ids, never as path segments', () => {
+    expect(promiseFailureUrl('https://agent.buildkite.com/v3', '.').path).toBe('/v3/jobs/%2E/promise_failure');
+    expect(promiseFailureUrl('https://agent.buildkite.com/v3', '..').path).toBe('/v3/jobs/%2E%2E/promise_failure');
+    expect(promiseFailureUrl('https://user:pass@agent.buildkite.com/v3?x=1', 'j').href).toBe(
+      'https://agent.buildkite.com/v3/jobs/j/promise_failure',
+    );
+  });
+});

@@ -3,9 +3,10 @@ import pRetry, { AbortError } from 'p-retry';
 import { maximumAttempts, parseRetryAfter, retryDelay } from './backoff.js';
 import type { DebugLog } from './debug.js';
 import { ErrorCode, isTransient, PromiseFailureError } from './errors.js';
+import { readBodyStart } from './read-body.js';
 import type { Redactor } from './redact.js';
 import { describeStatus, isTerminalStatus } from './status-messages.js';
-import { type Dispatcher, request } from './undici.js';
+import { type Dispatcher, type RequestTarget, request } from './undici.js';
 import { version } from './version.js';
 
 /** Time kept for one more attempt when a wait would otherwise run into the deadline. */
@@ -33,8 +34,12 @@ export function escapeJobId(jobId: string): string {
   return encodeURIComponent(jobId).replaceAll('.', '%2E');
 }
 
-/** `PUT {endpoint}/jobs/{id}/promise_failure`, or a clear error for an endpoint that is not a URL. */
-export function promiseFailureUrl(endpoint: string, jobId: string): URL {
+/**
+ * `PUT {endpoint}/jobs/{id}/promise_failure`, or a clear error for an endpoint that is not a URL. The
+ * path is joined as a string and never given back to `URL`, which would read a job id of `.` or `..`
+ * (escaped `%2E`, `%2E%2E`) as a dot segment and send `PUT /v3/jobs/promise_failure` or worse.
+ */
+export function promiseFailureUrl(endpoint: string, jobId: string): RequestTarget & { href: string } {
   let base: URL;
   try {
     base = new URL(endpoint);
@@ -51,13 +56,8 @@ export function promiseFailureUrl(endpoint: string, jobId: string): URL {
       `BUILDKITE_AGENT_ENDPOINT must be an http(s) URL, got ${JSON.stringify(endpoint)}`,
     );
   }
-  base.pathname = `${base.pathname.replace(/\/+$/, '')}/jobs/${escapeJobId(jobId)}/promise_failure`;
-  return base;
-}
-
-/** The URL as messages show it: never with credentials, never with a query. */
-function displayUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
+  const path = `${base.pathname.replace(/\/+$/, '')}/jobs/${escapeJobId(jobId)}/promise_failure`;
+  return { origin: base.origin, path, href: `${base.origin}${path}` };
 }
 
 /**
@@ -69,7 +69,8 @@ function displayUrl(url: URL): string {
  */
 export async function declareViaAgentApi(declaration: AgentApiDeclaration): Promise<number> {
   const url = promiseFailureUrl(declaration.endpoint, declaration.jobId);
-  const shown = displayUrl(url);
+  // Never with credentials (the origin has none), never with a query (the path has none).
+  const shown = url.href;
   const payload = JSON.stringify(declaration.body);
   const headers = {
     ...declaration.extraHeaders,
@@ -93,10 +94,16 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
       });
     } catch (cause) {
       if (Date.now() >= declaration.deadline) throw new AbortError(timedOut(shown));
+      // A request the client refuses to send (an argument it rejects) fails the same way every time:
+      // terminal, not retried until the timeout.
+      if ((cause as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
+        throw new AbortError(new PromiseFailureError(ErrorCode.Internal, `[PUT] "${shown}": ${networkMessage(cause)}`, { cause }));
+      }
       throw new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${networkMessage(cause)}`, { cause });
     }
-    const text = await response.body.text().catch(() => '');
     const status = response.statusCode;
+    // Only an error answer's first bytes matter (its JSON message); a success's body is not read at all.
+    const text = await readBodyStart(response.body, status >= 200 && status < 300 ? 0 : undefined);
     if (status >= 200 && status < 300) return status;
     const error = answerError(status, text, response.headers['retry-after'], shown, declaration.redact);
     if (!isTransient(error)) throw new AbortError(error);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { diagnose } from './doctor.js';
+import { oneLine } from './errors.js';
 import { promiseFailure } from './promise-failure.js';
 import { version } from './version.js';
 
@@ -57,14 +58,14 @@ export async function main(
   }
   const result = await promiseFailure({ exitStatus, reason: parsed.values.reason, env });
   if (result.outcome === 'skipped') {
-    out(`promise-failure: skipped: ${result.error}`);
+    out(`promise-failure: skipped: ${oneLine(result.error ?? '')}`);
     return 0;
   }
   if (result.accepted) {
     out(`promise-failure: promised exit status ${result.exitStatus} to Buildkite (${result.outcome} via ${result.transport})`);
     return 0;
   }
-  err(`promise-failure: exit status ${result.exitStatus} was not accepted: ${result.error}`);
+  err(`promise-failure: exit status ${result.exitStatus} was not accepted: ${oneLine(result.error ?? 'no reason given')}`);
   return 1;
 }
 
@@ -98,7 +99,7 @@ if (isEntryPoint) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`promise-failure: ${(error as Error)?.message ?? String(error)}\n`);
+      process.stderr.write(`promise-failure: ${oneLine(String((error as Error)?.message ?? error))}\n`);
       process.exitCode = 1;
     },
   );

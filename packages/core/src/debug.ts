@@ -1,3 +1,4 @@
+import { oneLine } from './errors.js';
 import type { Redactor } from './redact.js';
 
 /** Writes one `promise-failure:` line to stderr, or nothing when debugging is off. */
@@ -15,7 +16,7 @@ export function createDebugLog(enabled: boolean, redactor: () => Redactor): Debu
   return (message) => {
     redact ??= redactor();
     try {
-      process.stderr.write(`promise-failure: ${redact(message)}\n`);
+      process.stderr.write(`promise-failure: ${redact(oneLine(message))}\n`);
     } catch {
       // A closed stderr must not turn a debug line into a crash.
     }

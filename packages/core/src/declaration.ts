@@ -1,10 +1,10 @@
 import { ClaimSite, type HeldClaim } from './claim.js';
 import type { DebugLog } from './debug.js';
 import type { Env, Transports } from './environment.js';
-import { ErrorCode } from './errors.js';
-import { lockRoot, openJobDirectory } from './lock-directory.js';
+import { ErrorCode, oneLine } from './errors.js';
+import { openJobDirectory } from './lock-directory.js';
 import { sharedRecord } from './record.js';
-import type { Redactor } from './redact.js';
+import { prepareReason, type Redactor } from './redact.js';
 import type { Sent } from './send-declaration.js';
 import type { PromiseFailureResult } from './types.js';
 
@@ -19,11 +19,10 @@ export interface DeclarationPlan {
   caller: Caller;
   jobId: string;
   exitStatus: number;
+  /** As the caller passed it: redacted and cut only when this plan runs. */
   reason: string | undefined;
   env: Env;
   transports: Transports;
-  extraHeaders: Record<string, string>;
-  lockDirVariable: string | undefined;
   /** The starting call's deadline: the declaration runs to it, whoever stops waiting. */
   deadline: number;
   redact: Redactor;
@@ -34,6 +33,8 @@ export interface DeclarationPlan {
 export interface Declaration extends Sent {
   /** The call whose plan ran. Its outcome is this one's; every other caller's is `debounced`. */
   starter: Caller;
+  /** Why processes of this job could not share this declaration (the lock directory), for the result's `warning`. */
+  warning?: string;
   /** Once settled, what every later caller in this process gets: one promise, made on first use. */
   shared?: Promise<PromiseFailureResult>;
 }
@@ -45,10 +46,14 @@ export interface Declaration extends Sent {
  * exit status), a lost declaration is not.
  */
 export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration> {
-  const directory = openJobDirectory(lockRoot(plan.lockDirVariable), Boolean(plan.lockDirVariable), plan.jobId, plan.log);
+  const opened = openJobDirectory(plan.env, plan.jobId, plan.log);
+  let warning: string | undefined;
   let held: HeldClaim | undefined;
-  if (directory !== undefined) {
-    const site = new ClaimSite(directory, plan.exitStatus, plan.log);
+  if ('problem' in opened) {
+    warning = `${opened.problem}: this process declared on its own, not shared with the job's other processes`;
+    plan.log(warning);
+  } else {
+    const site = new ClaimSite(opened.directory, plan.exitStatus, plan.log);
     try {
       // While another process holds the claim, load the transports (undici): if it dies, we take over
       // without paying for the import then.
@@ -68,7 +73,9 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
           held = claimed.claim;
       }
     } catch (error) {
-      plan.log(`the cross-process claim failed (${(error as Error).message}); declaring in this process only`);
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      warning = `the lock directory could not be written (${code}): this process declared on its own, not shared with the job's other processes`;
+      plan.log(warning);
     }
   }
 
@@ -76,7 +83,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
   let sent: Sent;
   try {
     const { sendDeclaration } = await loadTransports();
-    sent = await sendDeclaration(plan);
+    sent = await sendDeclaration({ ...plan, reason: prepareReason(plan.reason, plan.redact) });
   } catch (error) {
     // sendDeclaration resolves for every Buildkite answer; this is a bug or a broken install.
     sent = {
@@ -84,7 +91,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
       accepted: false,
       transport: undefined,
       upstreamStatus: undefined,
-      error: plan.redact(String((error as Error)?.message ?? error)),
+      error: plan.redact(oneLine(String((error as Error)?.message ?? error))),
       code: ErrorCode.Internal,
       final: false,
     };
@@ -102,7 +109,9 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
       });
     } else held.release(sent.error, sent.code);
   }
-  return { starter: plan.caller, ...sent };
+  const declaration: Declaration = { starter: plan.caller, ...sent };
+  if (warning !== undefined) declaration.warning = plan.redact(warning);
+  return declaration;
 }
 
 let transports: Promise<typeof import('./send-declaration.js')> | undefined;
@@ -119,7 +128,7 @@ function shared(plan: DeclarationPlan, code: ErrorCode, error: string): Declarat
     accepted: false,
     transport: undefined,
     upstreamStatus: undefined,
-    error: plan.redact(error),
+    error: plan.redact(oneLine(error)),
     code,
     final: false,
   };

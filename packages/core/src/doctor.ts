@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { displayEndpoint, type Env, isDebugOn, isTurnedOff, offWords, readEndpoint, readExitStatus, readTimeout } from './environment.js';
-import { describeLockRoot, lockRoot } from './lock-directory.js';
+import { describeLockDirectory } from './lock-directory.js';
 import { createRedactor } from './redact.js';
 
 /**
@@ -55,8 +55,7 @@ export function diagnose(env: Env): string[] {
   lines.push(`Agent API: ${agentApi}`);
   const proxy = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
   lines.push(`proxy: ${proxy ? `${proxyHost(proxy)} (NO_PROXY=${env.NO_PROXY ?? env.no_proxy ?? ''})` : 'none'}`);
-  const root = lockRoot(env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR);
-  lines.push(`lock directory: ${root}: ${describeLockRoot(root)}`);
+  lines.push(`lock directory: ${describeLockDirectory(env)}`);
   lines.push(`debug lines: ${isDebugOn(env) ? 'on' : 'off'}`);
   return lines.map(redact);
 }

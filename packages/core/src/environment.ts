@@ -64,7 +64,14 @@ export interface Transports {
   jobApi?: { socket: string; token: string };
   /** The Agent API: needs the job's access token. */
   agentApi?: { endpoint: string; token: string };
+  /** Why a configured transport is not used (a token no HTTP header can carry), for a debug line. */
+  unusable?: string[];
 }
+
+/** What undici (and any HTTP client) refuses in a header value: it would throw on every attempt. */
+const invalidHeaderValue = /[^\t\x20-\x7e\x80-\xff]/;
+/** A header name is an HTTP token. */
+const headerName = /^[!#$%&'*+.^`|~0-9A-Za-z-]+$/;
 
 /**
  * The transports the job's variables configure. `BUILDKITE_AGENT_ENDPOINT` is checked here, at the
@@ -75,11 +82,27 @@ export function readTransports(env: Env): Transports | PromiseFailureError {
   const endpoint = readEndpoint(env.BUILDKITE_AGENT_ENDPOINT);
   if (endpoint instanceof PromiseFailureError) return endpoint;
   const transports: Transports = {};
+  const unusable: string[] = [];
+  // A token that no header can carry would fail every attempt the same way: that transport is not
+  // used (the value is never shown: it is a secret).
+  const usableToken = (name: string): string | undefined => {
+    const token = env[name];
+    if (!token) return undefined;
+    if (!invalidHeaderValue.test(token)) return token;
+    unusable.push(`${name} holds characters an HTTP header cannot carry`);
+    return undefined;
+  };
   const socket = env.BUILDKITE_AGENT_JOB_API_SOCKET;
-  const jobApiToken = env.BUILDKITE_AGENT_JOB_API_TOKEN;
+  const jobApiToken = socket ? usableToken('BUILDKITE_AGENT_JOB_API_TOKEN') : undefined;
   if (socket && jobApiToken) transports.jobApi = { socket, token: jobApiToken };
-  const accessToken = env.BUILDKITE_AGENT_ACCESS_TOKEN;
+  const accessToken = usableToken('BUILDKITE_AGENT_ACCESS_TOKEN');
   if (accessToken) transports.agentApi = { endpoint, token: accessToken };
+  if (unusable.length > 0) {
+    if (!transports.jobApi && !transports.agentApi) {
+      return new PromiseFailureError(ErrorCode.InvalidEnvironment, `${unusable.join('; ')}: no way to reach Buildkite`);
+    }
+    transports.unusable = unusable;
+  }
   return transports;
 }
 
@@ -113,17 +136,24 @@ export function displayEndpoint(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1[hidden]@');
 }
 
-/** `Buildkite-<X>` headers for every `BUILDKITE_REQUEST_HEADER_<X>`, which the server asks agents to send. */
-export function readRequestHeaders(env: Env): Record<string, string> {
+/**
+ * `Buildkite-<X>` headers for every `BUILDKITE_REQUEST_HEADER_<X>`, which the server asks agents to
+ * send. A name or value no header can carry (`日本`, a control character) would make undici throw on
+ * every attempt, and the declaration would never be sent: it is dropped, with a debug line.
+ */
+export function readRequestHeaders(env: Env, log: (message: string) => void = () => {}): Record<string, string> {
   const headers: Record<string, string> = {};
   const prefix = 'BUILDKITE_REQUEST_HEADER_';
   for (const name of Object.keys(env)) {
+    if (!name.startsWith(prefix) || name.length === prefix.length) continue;
     const value = env[name];
-    if (!name.startsWith(prefix) || value === undefined || name.length === prefix.length) continue;
-    const suffix = name.slice(prefix.length);
-    // An invalid header name would make the whole request throw: skip it rather than lose the promise.
-    if (!/^[A-Za-z0-9_-]+$/.test(suffix) || /[\r\n\0]/.test(value)) continue;
-    headers[`Buildkite-${suffix.replaceAll('_', '-')}`] = value;
+    if (value === undefined) continue;
+    const header = `Buildkite-${name.slice(prefix.length).replaceAll('_', '-')}`;
+    if (!headerName.test(header) || invalidHeaderValue.test(value)) {
+      log(`not sending ${name}: its name or value cannot be an HTTP header`);
+      continue;
+    }
+    headers[header] = value;
   }
   return headers;
 }

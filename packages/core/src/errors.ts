@@ -74,3 +74,11 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
 }
+
+/**
+ * Text on one line: an error message may end with a newline (OpenSSL's do) or hold several, and every
+ * line this package prints, or hands a reporter to print, must be one line starting `promise-failure:`.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}

@@ -1,5 +1,6 @@
 import { ErrorCode, PromiseFailureError } from './errors.js';
-import { type Dispatcher, request } from './undici.js';
+import { readBodyStart } from './read-body.js';
+import { type Dispatcher, type RequestTarget, request } from './undici.js';
 
 export interface JobApiDeclaration {
   token: string;
@@ -7,6 +8,18 @@ export interface JobApiDeclaration {
   dispatcher: Dispatcher;
   /** Absolute time (ms since the epoch) past which we stop waiting for the agent. */
   deadline: number;
+}
+
+/**
+ * The Job API's share of a call: an agent whose socket accepts but never answers (hung, or stuck
+ * behind its own retries) must not eat the whole timeout. After this long, or half the time left if
+ * that is less, the Agent API is asked instead; a second request for the same exit status is
+ * harmless (Buildkite is idempotent for it), a lost one is not.
+ */
+export const jobApiAnswerBound = 5_000;
+
+export function jobApiShare(left: number): number {
+  return Math.max(1, Math.min(jobApiAnswerBound, Math.ceil(left / 2)));
 }
 
 /** The agent's answer: its coordinator declared upstream, or shared a declaration (`debounced`). */
@@ -17,7 +30,7 @@ export interface JobApiAnswer {
   error: string | undefined;
 }
 
-const route = new URL('http://localhost/api/current-job/v0/promise-failure');
+const route: RequestTarget = { origin: 'http://localhost', path: '/api/current-job/v0/promise-failure' };
 
 /**
  * `POST /api/current-job/v0/promise-failure` over the agent's socket. The agent blocks until Buildkite
@@ -29,23 +42,28 @@ const route = new URL('http://localhost/api/current-job/v0/promise-failure');
 export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<JobApiAnswer> {
   const left = declaration.deadline - Date.now();
   if (left <= 0) throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered');
+  const share = jobApiShare(left);
+  const bound = AbortSignal.timeout(share);
   let response: Dispatcher.ResponseData;
+  let text: string;
   try {
     response = await request(route, {
       method: 'POST',
       headers: { authorization: `Bearer ${declaration.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(declaration.body),
       dispatcher: declaration.dispatcher,
-      signal: AbortSignal.timeout(left),
+      signal: bound,
     });
+    text = await readBodyStart(response.body);
+    if (bound.aborted) throw bound.reason;
   } catch (cause) {
     if (Date.now() >= declaration.deadline) {
       throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered', { cause });
     }
+    if (bound.aborted) throw unavailable(`the agent did not answer within ${share} ms`, cause);
     const code = (cause as { code?: unknown } | null)?.code;
     throw unavailable(`the socket could not be used (${typeof code === 'string' ? code : String(cause)})`, cause);
   }
-  const text = await response.body.text().catch(() => '');
   if (response.statusCode === 404) throw unavailable('the agent has no promise-failure route (agents before 3.130)');
   if (response.statusCode !== 200) throw unavailable(`the agent answered ${response.statusCode}`);
   let parsed: Record<string, unknown>;

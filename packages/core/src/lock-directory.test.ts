@@ -1,6 +1,7 @@
 import {
   chmodSync,
   chownSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -13,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeLockRoot, jobDirectoryName, lockRoot, openJobDirectory } from './lock-directory.js';
+import { describeLockDirectory, givenRoot, jobDirectoryName, jobMarker, openJobDirectory } from './lock-directory.js';
 
 let base: string;
 const lines: string[] = [];
@@ -25,10 +26,23 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-describe('lockRoot', () => {
-  it('is the variable when set, else promise-failure-<uid> in the temporary directory', () => {
-    expect(lockRoot('/some/where')).toBe('/some/where');
-    expect(lockRoot(undefined)).toBe(join(tmpdir(), `promise-failure-${process.getuid?.()}`));
+/** The env of a call whose lock directory is `root`. */
+const at = (root: string, extra: Record<string, string> = {}) => ({ BUILDKITE_PROMISE_FAILURE_LOCK_DIR: root, ...extra });
+/** The job directory's real path (the call's own goes through /proc/self/fd). */
+const open = (root: string, jobId: string) => openJobDirectory(at(root), jobId, log);
+const problemOf = (opened: ReturnType<typeof openJobDirectory>) => ('problem' in opened ? opened.problem : undefined);
+
+describe('givenRoot', () => {
+  it('is the variable when absolute, else promise-failure-<uid> in the temporary directory', () => {
+    expect(givenRoot(at('/some/where'))).toBe('/some/where');
+    expect(givenRoot({})).toBe(join(tmpdir(), `promise-failure-${process.getuid?.()}`));
+  });
+
+  it('reads a relative variable against the job checkout, the same for every process (issue 10, item 17)', () => {
+    expect(givenRoot(at('.locks', { BUILDKITE_BUILD_CHECKOUT_PATH: '/build/checkout' }))).toBe('/build/checkout/.locks');
+    expect(givenRoot(at('.locks'))).toEqual({
+      problem: expect.stringContaining('is relative and BUILDKITE_BUILD_CHECKOUT_PATH is not set'),
+    });
   });
 });
 
@@ -51,18 +65,23 @@ describe('jobDirectoryName', () => {
 describe('openJobDirectory', () => {
   it('creates missing parents of the lock directory, and the directories 0700', () => {
     const root = join(base, 'deep', 'er', 'locks');
-    const directory = openJobDirectory(root, true, 'job-1', log);
-    expect(directory).toBe(join(root, jobDirectoryName('job-1')));
+    expect(open(root, 'job-1')).toHaveProperty('directory');
     expect(lstatSync(root).mode & 0o777).toBe(0o700);
-    expect(lstatSync(directory as string).mode & 0o777).toBe(0o700);
+    expect(lstatSync(join(root, jobDirectoryName('job-1'))).mode & 0o777).toBe(0o700);
+    expect(existsSync(join(root, jobDirectoryName('job-1'), jobMarker))).toBe(true);
+  });
+
+  it('lets go of a held directory that was removed and made again, and holds the new one', () => {
+    const root = join(base, 'locks');
+    expect(open(root, 'job-1')).toHaveProperty('directory');
+    rmSync(root, { recursive: true });
+    expect(open(root, 'job-2')).toHaveProperty('directory');
+    expect(readdirSync(root)).toEqual([jobDirectoryName('job-2')]);
   });
 
   it('keeps hostile job ids inside the lock directory', () => {
     const root = join(base, 'locks');
-    for (const jobId of ['../escape', 'a'.repeat(2_048), 'nul\0byte']) {
-      const directory = openJobDirectory(root, true, jobId, log) as string;
-      expect(directory.startsWith(`${root}/`)).toBe(true);
-    }
+    for (const jobId of ['../escape', 'a'.repeat(2_048), 'nul\0byte']) expect(open(root, jobId)).toHaveProperty('directory');
     expect(readdirSync(base)).toEqual(['locks']);
     expect(readdirSync(root)).toHaveLength(3);
   });
@@ -72,8 +91,7 @@ describe('openJobDirectory', () => {
     mkdirSync(real, { mode: 0o700 });
     const link = join(base, 'link');
     symlinkSync(real, link);
-    expect(openJobDirectory(link, true, 'job-1', log)).toBeUndefined();
-    expect(lines.join('\n')).toContain('is a symlink');
+    expect(problemOf(open(link, 'job-1'))).toContain('is a symlink');
     expect(readdirSync(real)).toEqual([]);
   });
 
@@ -83,54 +101,82 @@ describe('openJobDirectory', () => {
     const elsewhere = join(base, 'elsewhere');
     mkdirSync(elsewhere);
     symlinkSync(elsewhere, join(root, jobDirectoryName('job-1')));
-    expect(openJobDirectory(root, true, 'job-1', log)).toBeUndefined();
+    expect(problemOf(open(root, 'job-1'))).toContain('is a symlink');
   });
 
   it.runIf(process.getuid?.() === 0)("refuses another user's lock directory", () => {
     const root = join(base, 'foreign');
     mkdirSync(root, { mode: 0o700 });
     chownSync(root, 65_534, 65_534);
-    expect(openJobDirectory(root, true, 'job-1', log)).toBeUndefined();
-    expect(lines.join('\n')).toContain('belongs to uid 65534');
+    expect(problemOf(open(root, 'job-1'))).toContain('belongs to uid 65534');
   });
 
-  it('refuses a lock directory that others can read or write', () => {
+  it('uses a private 0700 directory of ours inside a lock directory that others can read (issue 10, item 17)', () => {
     const root = join(base, 'open');
     mkdirSync(root);
     chmodSync(root, 0o755);
-    expect(openJobDirectory(root, true, 'job-1', log)).toBeUndefined();
-    expect(lines.join('\n')).toContain('not 0700');
+    expect(open(root, 'job-1')).toHaveProperty('directory');
+    const inner = join(root, `promise-failure-${process.getuid?.()}`);
+    expect(lstatSync(inner).mode & 0o777).toBe(0o700);
+    expect(readdirSync(inner)).toEqual([jobDirectoryName('job-1')]);
+    expect(readdirSync(root)).toEqual([`promise-failure-${process.getuid?.()}`]);
+  });
+
+  it('refuses that private directory when it is not 0700 or is a symlink', () => {
+    const root = join(base, 'open');
+    mkdirSync(root);
+    chmodSync(root, 0o755);
+    const inner = join(root, `promise-failure-${process.getuid?.()}`);
+    mkdirSync(inner);
+    chmodSync(inner, 0o755);
+    expect(problemOf(open(root, 'job-1'))).toContain('not 0700');
   });
 
   it('refuses a lock directory that is a file, and one that cannot be made', () => {
     const file = join(base, 'file');
     writeFileSync(file, '');
-    expect(openJobDirectory(file, true, 'job-1', log)).toBeUndefined();
-    expect(openJobDirectory(join(file, 'below'), true, 'job-1', log)).toBeUndefined();
-    expect(lines.join('\n')).toMatch(/ENOTDIR|EEXIST|not a directory/);
+    expect(problemOf(open(file, 'job-1'))).toContain('is not a directory');
+    expect(problemOf(open(join(file, 'below'), 'job-1'))).toMatch(/ENOTDIR|EEXIST|not a directory/);
   });
 
-  it('removes job directories older than 7 days when it makes a new one', () => {
+  it('removes job directories older than 7 days when it makes a new one, only those it provably made (issue 10, item 5)', () => {
     const root = join(base, 'locks');
-    const old = openJobDirectory(root, true, 'old-job', log) as string;
-    const recent = openJobDirectory(root, true, 'recent-job', log) as string;
     const eightDaysAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1_000);
-    utimesSync(old, eightDaysAgo, eightDaysAgo);
-    openJobDirectory(root, true, 'new-job', log);
+    const age = (path: string) => utimesSync(path, eightDaysAgo, eightDaysAgo);
+    open(root, 'old-job');
+    const old = join(root, jobDirectoryName('old-job'));
+    writeFileSync(join(old, 'exit-1.result'), '{}');
+    writeFileSync(join(old, 'exit-1.claim.1'), '{}');
+    age(old);
+    open(root, 'recent-job');
+    // A user's project that happens to be named like a job directory, old, in the directory they gave us.
+    const project = join(root, `myproject-${'0123456789abcdef'.repeat(2)}`);
+    mkdirSync(join(project, 'src'), { recursive: true });
+    writeFileSync(join(project, 'src', 'main.c'), 'int main(void) { return 0; }');
+    age(project);
+    // Ours in name and marker, but holding something we never write.
+    open(root, 'mixed-job');
+    const mixed = join(root, jobDirectoryName('mixed-job'));
+    writeFileSync(join(mixed, 'notes.txt'), 'keep me');
+    age(mixed);
+    open(root, 'new-job');
     const names = readdirSync(root);
     expect(names).not.toContain(jobDirectoryName('old-job'));
     expect(names).toContain(jobDirectoryName('recent-job'));
     expect(names).toContain(jobDirectoryName('new-job'));
-    expect(recent).toBeTruthy();
+    expect(names).toContain(jobDirectoryName('mixed-job'));
+    expect(existsSync(join(project, 'src', 'main.c'))).toBe(true);
+    expect(existsSync(join(mixed, 'notes.txt'))).toBe(true);
   });
 });
 
-describe('describeLockRoot', () => {
-  it('tells whether the directory is usable without creating it', () => {
+describe('describeLockDirectory', () => {
+  it('tells whether the directory is usable, and shared, without creating it', () => {
     const root = join(base, 'not-yet');
-    expect(describeLockRoot(root)).toContain('not there yet');
+    expect(describeLockDirectory(at(root))).toContain('not there yet');
     expect(readdirSync(base)).toEqual([]);
     mkdirSync(root, { mode: 0o700 });
-    expect(describeLockRoot(root)).toContain('usable');
+    expect(describeLockDirectory(at(root))).toContain('usable');
+    expect(describeLockDirectory(at('relative'))).toContain('each process declares on its own (not shared)');
   });
 });

@@ -1,17 +1,189 @@
-import { lstatSync, mkdirSync, readdirSync, rmSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmdirSync,
+  type Stats,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { DebugLog } from './debug.js';
+import type { Env } from './environment.js';
 import { hash128 } from './hash.js';
 
-/** Job directories untouched for this long are removed when a new one is made. */
-const jobDirectoryLifetime = 7 * 24 * 60 * 60 * 1_000;
+/*
+ * Where the cross-process records live, and why each step is safe (the design is in docs/claim.md;
+ * the rules a user sees are in the core README, "The lock directory").
+ *
+ *   <root>                      BUILDKITE_PROMISE_FAILURE_LOCK_DIR, else <tmpdir>/promise-failure-<uid>
+ *   <root>/promise-failure-<uid>   only when <root> is ours but open to others (0755 from the umask)
+ *   <private>/<slug>-<hash>/    one job: .promise-failure-job (our marker), exit-N.result, exit-N.claim.G…
+ *
+ * The private directory is ours, a real directory, mode 0700: nobody else can add, swap or read what is
+ * in it. Its *parent* may not be so safe: with a parent writable by others and not sticky, another user
+ * can rename the private directory away and put a symlink (or their own directory) in its place between
+ * our check and our next write. So the private directory is *held*: opened once with O_NOFOLLOW |
+ * O_DIRECTORY, checked with fstat on that descriptor (ours, a directory, 0700), and from then on every
+ * path below it goes through `/proc/self/fd/<fd>/…`, which the kernel resolves to the directory we
+ * checked whatever its name now points to. The descriptor stays open for the life of the process (one
+ * per lock root). Where /proc is missing (macOS), the checked path is used and the window stays open
+ * between the check and each write; the README says so.
+ */
 
-/** `BUILDKITE_PROMISE_FAILURE_LOCK_DIR`, else `<os.tmpdir()>/promise-failure-<uid>`. */
-export function lockRoot(lockDirVariable: string | undefined): string {
-  if (lockDirVariable) return lockDirVariable;
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  return join(tmpdir(), `promise-failure-${uid}`);
+/** Job directories untouched for this long are removed when a new one is made (only provably ours). */
+const jobDirectoryLifetime = 7 * 24 * 60 * 60 * 1_000;
+/** The file that marks a job directory as made by this library; nothing without it is ever removed. */
+export const jobMarker = '.promise-failure-job';
+/** Every name this library writes in a job directory (temporary files of `publish` included). */
+const ourFileName = /^(?:\.promise-failure-job|exit-\d+\.(?:result|claim\.\d+(?:\.done)?)(?:\.\d+\.[0-9a-z]+\.tmp)?)$/;
+
+const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+
+/** The lock directory a call will use, or why it has none (a result's `warning` and doctor show it). */
+export type LockPlace = { path: string; inner: boolean; stats: Stats } | { problem: string } | { missing: string };
+
+/**
+ * The directory given by the user (or the default), made absolute. A relative
+ * `BUILDKITE_PROMISE_FAILURE_LOCK_DIR` would mean a different directory for each process started in
+ * another working directory (runners in a monorepo's packages), so it is resolved against the job's
+ * checkout (`BUILDKITE_BUILD_CHECKOUT_PATH`, the same for every process of the job), or refused.
+ */
+export function givenRoot(env: Env): string | { problem: string } {
+  const variable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
+  if (!variable) return join(tmpdir(), `promise-failure-${uid ?? 'user'}`);
+  if (isAbsolute(variable)) return variable;
+  const checkout = env.BUILDKITE_BUILD_CHECKOUT_PATH;
+  if (checkout && isAbsolute(checkout)) return resolve(checkout, variable);
+  return {
+    problem: `BUILDKITE_PROMISE_FAILURE_LOCK_DIR=${variable} is relative and BUILDKITE_BUILD_CHECKOUT_PATH is not set, so each process would read it against its own working directory`,
+  };
+}
+
+/**
+ * The private directory (ours, 0700) under the given root: the root itself when it is already private,
+ * else `promise-failure-<uid>` made inside it. With `create`, missing directories are made 0700 (and
+ * the missing parents of a given root); without, a missing one is reported as such.
+ */
+export function privateDirectory(env: Env, create: boolean): LockPlace {
+  const given = givenRoot(env);
+  if (typeof given !== 'string') return given;
+  let stats = lstatOrUndefined(given);
+  if (stats === undefined) {
+    if (!create) return { missing: given };
+    if (env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR) mkdirSync(dirname(given), { recursive: true, mode: 0o700 });
+    makeDirectory(given);
+    stats = lstatSync(given);
+  }
+  // A shared sticky directory (`/tmp`, another user's 1777) is fine to make our own room in: nobody can
+  // rename or remove what is ours in it.
+  const sticky = stats.isDirectory() && !stats.isSymbolicLink() && (stats.mode & 0o1000) !== 0;
+  const problem = sticky ? undefined : unsafe(stats, false);
+  if (problem) return { problem: `lock directory ${given} ${problem}` };
+  if (!sticky && ((stats.mode & 0o777) === 0o700 || uid === undefined)) return { path: given, inner: false, stats };
+  // Ours, but others may list or enter it (0755 from the default umask): our own private room inside.
+  const inner = join(given, `promise-failure-${uid}`);
+  let innerStats = lstatOrUndefined(inner);
+  if (innerStats === undefined) {
+    if (!create) return { missing: inner };
+    makeDirectory(inner);
+    innerStats = lstatSync(inner);
+  }
+  const innerProblem = unsafe(innerStats, true);
+  if (innerProblem) return { problem: `lock directory ${inner} ${innerProblem}` };
+  return { path: inner, inner: true, stats: innerStats };
+}
+
+const held = new Map<string, { through: string; descriptor: number | undefined; dev: number; ino: number }>();
+
+/**
+ * Holds the private directory (see the comment at the top): returns the path through which every
+ * later access goes, or why it cannot be held. Throws only on an unexpected file-system error.
+ * `seen` is what the path held when just checked: a held directory that is no longer the one at the
+ * path (removed and made again, or swapped) is let go and the path held afresh, with every check.
+ */
+function hold(path: string, seen: Stats): string | { problem: string } {
+  const known = held.get(path);
+  if (known !== undefined) {
+    if (known.dev === seen.dev && known.ino === seen.ino) return known.through;
+    held.delete(path);
+    if (known.descriptor !== undefined) closeSync(known.descriptor);
+  }
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // ELOOP: it was swapped for a symlink after we checked it.
+    if (code === 'ELOOP' || code === 'ENOTDIR') return { problem: `lock directory ${path} is a symlink or not a directory` };
+    throw error;
+  }
+  const stats = fstatSync(descriptor);
+  const problem = unsafe(stats, true);
+  if (problem) {
+    closeSync(descriptor);
+    return { problem: `lock directory ${path} ${problem}` };
+  }
+  const proc = `/proc/self/fd/${descriptor}`;
+  const viaProc = existsSync(proc);
+  if (!viaProc) closeSync(descriptor);
+  held.set(path, { through: viaProc ? proc : path, descriptor: viaProc ? descriptor : undefined, dev: stats.dev, ino: stats.ino });
+  return viaProc ? proc : path;
+}
+
+/**
+ * The job's directory, made (with our marker) when missing, or why there is none: then the caller
+ * declares in this process only, and the result's `warning` says so.
+ */
+export function openJobDirectory(env: Env, jobId: string, log: DebugLog): { directory: string } | { problem: string } {
+  let shown = 'the lock directory';
+  try {
+    const place = privateDirectory(env, true);
+    if ('problem' in place) return place;
+    if ('missing' in place) return { problem: `lock directory ${place.missing} could not be made` };
+    shown = place.path;
+    const root = hold(place.path, place.stats);
+    if (typeof root !== 'string') return root;
+    const name = jobDirectoryName(jobId);
+    const directory = join(root, name);
+    const created = makeDirectory(directory);
+    const problem = unsafe(lstatSync(directory), false);
+    if (problem) return { problem: `job directory ${join(place.path, name)} ${problem}` };
+    if (created) {
+      try {
+        writeFileSync(join(directory, jobMarker), '', { flag: 'wx', mode: 0o600 });
+      } catch (error) {
+        log(`could not mark the job directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      removeOldJobDirectories(root, name, log);
+    }
+    return { directory };
+  } catch (error) {
+    return { problem: `lock directory ${shown} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
+}
+
+/**
+ * The job's directory if it is there and safe, creating nothing: the fast path of a process that
+ * may find another's record. Undefined otherwise (the slow path then says why).
+ */
+export function findJobDirectory(env: Env, jobId: string): string | undefined {
+  try {
+    const place = privateDirectory(env, false);
+    if (!('path' in place)) return undefined;
+    const root = hold(place.path, place.stats);
+    if (typeof root !== 'string') return undefined;
+    const directory = join(root, jobDirectoryName(jobId));
+    return unsafe(lstatSync(directory), false) === undefined ? directory : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -24,59 +196,23 @@ export function jobDirectoryName(jobId: string): string {
   return `${slug}-${hash}`;
 }
 
-/**
- * Makes (or checks) the lock root and the job's directory in it. Returns undefined, with a debug line
- * saying why, when either is not safe to use: a symlink, not a directory, another user's, or a root
- * whose mode is not 0700 (another user could plant or read our files). The caller then declares in
- * this process only. Each check uses `lstat`, so a planted symlink is seen, never followed.
- */
-export function openJobDirectory(root: string, createParents: boolean, jobId: string, log: DebugLog): string | undefined {
+/** Makes a directory 0700; true when this call made it, false when it was there. */
+function makeDirectory(path: string): boolean {
   try {
-    if (!ensureDirectory(root, createParents, true, log)) return undefined;
-    const directory = join(root, jobDirectoryName(jobId));
-    const created = ensureDirectory(directory, false, false, log);
-    if (created === false) return undefined;
-    if (created === 'created') removeOldJobDirectories(root, directory, log);
-    return directory;
+    mkdirSync(path, { mode: 0o700 });
+    return true;
   } catch (error) {
-    log(`lock directory ${root} cannot be used (${(error as Error).message}); declaring in this process only`);
-    return undefined;
-  }
-}
-
-/** `'created'`, `'existing'`, or false when it is there but unsafe. Throws on file-system errors. */
-function ensureDirectory(path: string, createParents: boolean, isRoot: boolean, log: DebugLog): 'created' | 'existing' | false {
-  let stats = lstatOrUndefined(path);
-  let created = false;
-  if (stats === undefined) {
-    if (createParents) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    try {
-      mkdirSync(path, { mode: 0o700 });
-      created = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    stats = lstatSync(path);
-  }
-  const problem = unsafe(stats, isRoot);
-  if (problem) {
-    log(`lock directory ${path} ${problem}; declaring in this process only`);
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return false;
   }
-  return created ? 'created' : 'existing';
 }
 
-/** Ours, a real directory, and (for the root) mode 0700. */
-export function isSafeDirectory(stats: Stats, isRoot: boolean): boolean {
-  return unsafe(stats, isRoot) === undefined;
-}
-
-function unsafe(stats: Stats, isRoot: boolean): string | undefined {
+/** Why a directory is not ours to use: a symlink, not a directory, another user's, or (private) not 0700. */
+function unsafe(stats: Stats, isPrivate: boolean): string | undefined {
   if (stats.isSymbolicLink()) return 'is a symlink';
   if (!stats.isDirectory()) return 'is not a directory';
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   if (uid !== undefined && stats.uid !== uid) return `belongs to uid ${stats.uid}, not to us (uid ${uid})`;
-  if (isRoot && uid !== undefined && (stats.mode & 0o777) !== 0o700) {
+  if (isPrivate && uid !== undefined && (stats.mode & 0o777) !== 0o700) {
     return `has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}, not 0700`;
   }
   return undefined;
@@ -91,34 +227,48 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Housekeeping, best effort: only directories named like ours, only when old. */
+/**
+ * Housekeeping, best effort. A directory is removed only when this library provably made it: named
+ * like ours, ours, older than 7 days, holding our marker, and holding nothing but regular files of
+ * ours with our names. Anything else — a user's `myproject-<32 hex>/src/main.c` in a lock directory
+ * they pointed us at — is never touched. Files are unlinked one by one and the directory removed
+ * with rmdir, never recursively: something that appeared meanwhile stops the removal.
+ */
 function removeOldJobDirectories(root: string, keep: string, log: DebugLog): void {
   try {
     const now = Date.now();
     for (const entry of readdirSync(root, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !/-[0-9a-f]{32}$/.test(entry.name)) continue;
+      if (!entry.isDirectory() || entry.name === keep || !/-[0-9a-f]{32}$/.test(entry.name)) continue;
       const path = join(root, entry.name);
-      if (path === keep) continue;
       const stats = lstatOrUndefined(path);
-      if (stats && now - stats.mtimeMs > jobDirectoryLifetime) {
-        rmSync(path, { recursive: true, force: true });
-        log(`removed the old job directory ${entry.name}`);
-      }
+      if (!stats?.isDirectory() || (uid !== undefined && stats.uid !== uid) || now - stats.mtimeMs <= jobDirectoryLifetime) continue;
+      const names = readdirSync(path);
+      if (!names.includes(jobMarker) || !names.every((name) => ourFileName.test(name))) continue;
+      const files = names.map((name) => join(path, name));
+      if (!files.every((file) => isOurFile(file))) continue;
+      for (const file of files) unlinkSync(file);
+      rmdirSync(path);
+      log(`removed the old job directory ${entry.name}`);
     }
   } catch (error) {
     log(`could not clean old job directories (${(error as Error).message})`);
   }
 }
 
-/** For `promise-failure doctor`: whether the lock root is usable, without creating anything. */
-export function describeLockRoot(root: string): string {
-  let stats: Stats | undefined;
+function isOurFile(path: string): boolean {
+  const stats = lstatOrUndefined(path);
+  return stats?.isFile() === true && (uid === undefined || stats.uid === uid);
+}
+
+/** For `promise-failure doctor`: where records would live and whether processes can share them, creating nothing. */
+export function describeLockDirectory(env: Env): string {
+  let place: LockPlace;
   try {
-    stats = lstatOrUndefined(root);
+    place = privateDirectory(env, false);
   } catch (error) {
-    return `cannot be checked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): in-process only`;
+    return `cannot be checked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): each process declares on its own`;
   }
-  if (stats === undefined) return 'not there yet: made (0700) on the first declaration';
-  const problem = unsafe(stats, true);
-  return problem ? `${problem}: declarations stay in-process only` : 'usable (ours, 0700)';
+  if ('problem' in place) return `${place.problem}: each process declares on its own (not shared)`;
+  if ('missing' in place) return `${place.missing}: not there yet, made (0700) on the first declaration`;
+  return `${place.path}: usable (ours, 0700${place.inner ? ', a private directory inside the one given, which others can read' : ''})`;
 }

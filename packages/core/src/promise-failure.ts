@@ -1,10 +1,10 @@
 import pMemoize from 'p-memoize';
-import { createDebugLog } from './debug.js';
+import { createDebugLog, type DebugLog } from './debug.js';
 import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
-import { type Env, isDebugOn, isTurnedOff, readExitStatus, readRequestHeaders, readTimeout, readTransports } from './environment.js';
-import { ErrorCode, PromiseFailureError } from './errors.js';
+import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
+import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import { findRecord, sharedRecord } from './record.js';
-import { createRedactor, prepareReason, type Redactor } from './redact.js';
+import { createRedactor, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
 import { validateOptions } from './validate-options.js';
 
@@ -96,8 +96,8 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   let redact: Redactor | undefined;
   const redactor = () => (redact ??= createRedactor(env));
   const log = createDebugLog(isDebugOn(env), redactor);
-  const lockDirVariable = env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR;
-  const record = findRecord(lockDirVariable, jobId, exitStatus, log);
+  for (const why of transports.unusable ?? []) log(`${why}: that transport is not used`);
+  const record = findRecord(env, jobId, exitStatus, log);
   if (record !== undefined) {
     const declaration = sharedRecord(record, exitStatus, log, { requested: false });
     settled.set(key, declaration);
@@ -110,16 +110,43 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
     caller,
     jobId,
     exitStatus,
-    reason: prepareReason(call.reason, redactor()),
+    // Raw: only the call whose plan runs (the first) redacts and cuts it. A caller that joins a
+    // declaration in flight never builds a redactor nor scans its reason (200 joiners with 100 KB
+    // reasons used to block the event loop for seconds, for text that was then thrown away).
+    reason: call.reason,
     env,
     transports,
-    extraHeaders: readRequestHeaders(env),
-    lockDirVariable,
     deadline,
-    redact: redactor(),
+    redact: (text) => redactor()(text),
     log,
   });
+  watchExit(shared, exitStatus, log);
   return waitFor(shared, caller, exitStatus, timeout, call.signal);
+}
+
+/*
+ * `process.exit()` while a declaration is in flight (a test that calls it, a runner's `--forceExit`)
+ * ends it where it is: the request may have reached Buildkite or not, and nothing can wait in an
+ * 'exit' listener. What the core can do is say so: with debug on, one line from its 'exit' listener.
+ * Reporters, which always print their one line, print theirs from their own 'exit' listener (README,
+ * "process.exit() during a declaration").
+ */
+const inFlight = new Map<Promise<Declaration>, { exitStatus: number; log: DebugLog }>();
+let exitListener: (() => void) | undefined;
+
+function watchExit(shared: Promise<Declaration>, exitStatus: number, log: DebugLog): void {
+  if (inFlight.has(shared)) return;
+  inFlight.set(shared, { exitStatus, log });
+  const settle = () => {
+    inFlight.delete(shared);
+  };
+  shared.then(settle, settle);
+  exitListener ??= () => {
+    for (const { exitStatus: status, log: write } of inFlight.values()) {
+      write(`the process is exiting before Buildkite answered: exit status ${status} may not have been promised`);
+    }
+  };
+  if (!process.listeners('exit').includes(exitListener)) process.on('exit', exitListener);
 }
 
 /**
@@ -152,7 +179,7 @@ function waitFor(
     signal?.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (declaration) => finish(toResult(declaration, exitStatus, caller)),
-      (error: unknown) => finish(gaveUp(ErrorCode.Internal, `unexpected error: ${String((error as Error)?.message ?? error)}`)),
+      (error: unknown) => finish(gaveUp(ErrorCode.Internal, oneLine(`unexpected error: ${String((error as Error)?.message ?? error)}`))),
     );
   });
 }
@@ -169,6 +196,7 @@ function toResult(declaration: Declaration, exitStatus: number, caller: Caller |
     result.error = declaration.error;
     result.code = declaration.code ?? ErrorCode.Internal;
   }
+  if (declaration.warning !== undefined) result.warning = declaration.warning;
   return result;
 }
 

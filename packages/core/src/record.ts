@@ -1,9 +1,10 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DebugLog } from './debug.js';
 import type { Declaration } from './declaration.js';
+import type { Env } from './environment.js';
 import { ErrorCode } from './errors.js';
-import { isSafeDirectory, jobDirectoryName, lockRoot } from './lock-directory.js';
+import { findJobDirectory } from './lock-directory.js';
 import type { Transport } from './types.js';
 
 /** What a process recorded for a job and exit status: shared by every later call, in any process. */
@@ -24,10 +25,10 @@ export function recordPath(jobDirectory: string, exitStatus: number): string {
 
 /** The record at `path`, if there is a readable one. A file that cannot be parsed is ignored. */
 export function readRecord(path: string, exitStatus: number, log: DebugLog): DeclarationRecord | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  const text = readOwnFile(path);
+  if (text === undefined) return undefined;
+  if (text === false) {
+    log(`ignoring ${path}: not a regular file of ours`);
     return undefined;
   }
   try {
@@ -48,20 +49,33 @@ export function readRecord(path: string, exitStatus: number, log: DebugLog): Dec
  * load only when there is no record. The directories are checked as carefully as when writing: a
  * record planted in a directory that is not ours must not stop a declaration.
  */
-export function findRecord(
-  lockDirVariable: string | undefined,
-  jobId: string,
-  exitStatus: number,
-  log: DebugLog,
-): DeclarationRecord | undefined {
+export function findRecord(env: Env, jobId: string, exitStatus: number, log: DebugLog): DeclarationRecord | undefined {
+  const directory = findJobDirectory(env, jobId);
+  return directory === undefined ? undefined : readRecord(recordPath(directory, exitStatus), exitStatus, log);
+}
+
+const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+
+/**
+ * A file's text if it is a regular file of ours; `false` if it is there but is not (a symlink, a FIFO,
+ * another user's file: believing it would let someone else stop our declaration); undefined if absent.
+ * O_NOFOLLOW refuses a symlink, O_NONBLOCK keeps a planted FIFO from blocking the open.
+ */
+export function readOwnFile(path: string): string | false | undefined {
+  let descriptor: number;
   try {
-    const root = lockRoot(lockDirVariable);
-    if (!isSafeDirectory(lstatSync(root), true)) return undefined;
-    const directory = join(root, jobDirectoryName(jobId));
-    if (!isSafeDirectory(lstatSync(directory), false)) return undefined;
-    return readRecord(recordPath(directory, exitStatus), exitStatus, log);
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : false;
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile() || (uid !== undefined && stats.uid !== uid)) return false;
+    return readFileSync(descriptor, 'utf8');
   } catch {
-    return undefined;
+    return false;
+  } finally {
+    closeSync(descriptor);
   }
 }
 

@@ -1,7 +1,7 @@
 import { declareViaAgentApi } from './agent-api.js';
 import type { DebugLog } from './debug.js';
-import type { Env, Transports } from './environment.js';
-import { ErrorCode, PromiseFailureError } from './errors.js';
+import { type Env, readRequestHeaders, type Transports } from './environment.js';
+import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import { createAgentApiDispatcher, createJobApiDispatcher } from './http-dispatcher.js';
 import { declareViaJobApi } from './job-api.js';
 import type { Redactor } from './redact.js';
@@ -15,7 +15,6 @@ export interface SendPlan {
   reason: string | undefined;
   transports: Transports;
   env: Env;
-  extraHeaders: Record<string, string>;
   deadline: number;
   redact: Redactor;
   log: DebugLog;
@@ -52,7 +51,9 @@ export async function sendDeclaration(plan: SendPlan): Promise<Sent> {
       const error = answer.accepted
         ? undefined
         : plan.redact(
-            `Job API: Buildkite did not accept the promise${upstream === undefined ? '' : ` (${upstream} — ${describeStatus(upstream)})`}${answer.error ? `: ${answer.error}` : ''}`,
+            oneLine(
+              `Job API: Buildkite did not accept the promise${upstream === undefined ? '' : ` (${upstream} — ${describeStatus(upstream)})`}${answer.error ? `: ${answer.error}` : ''}`,
+            ),
           );
       plan.log(`Job API answered ${answer.outcome}, accepted ${answer.accepted}${upstream === undefined ? '' : `, upstream ${upstream}`}`);
       // Buildkite's refusal relayed by the agent: terminal (recorded) or transient (a later call retries).
@@ -79,7 +80,7 @@ export async function sendDeclaration(plan: SendPlan): Promise<Sent> {
       token: plan.transports.agentApi.token,
       jobId: plan.jobId,
       body,
-      extraHeaders: plan.extraHeaders,
+      extraHeaders: readRequestHeaders(plan.env, plan.log),
       dispatcher,
       deadline: plan.deadline,
       redact: plan.redact,
@@ -108,7 +109,7 @@ function failed(transport: Transport, problem: PromiseFailureError, redact: Reda
     accepted: false,
     transport,
     upstreamStatus: problem.upstreamStatus,
-    error: redact(problem.message),
+    error: redact(oneLine(problem.message)),
     code: problem.code,
     final,
   };

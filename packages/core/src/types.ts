@@ -49,6 +49,13 @@ export interface PromiseFailureResult {
    * README), set exactly when `error` is. Match on it, never on the message.
    */
   code?: ErrorCode;
+  /**
+   * Something to fix although the call went through: the lock directory could not be used (another
+   * user's, a symlink, a relative path without `BUILDKITE_BUILD_CHECKOUT_PATH`, a full disk), so this
+   * process declared on its own and the job's other processes may each send a request of their own.
+   * One line, never a secret. Reporters print it.
+   */
+  warning?: string;
 }
 
 export type Transport = NonNullable<PromiseFailureResult['transport']>;

@@ -15,11 +15,17 @@ import pool from 'undici/lib/dispatcher/pool.js';
 export type { Dispatcher };
 export { agent as Agent, buildConnector, pool as Pool };
 
+/** Where a request goes: the path is sent as it is, never normalised (`%2E%2E` stays a job id, not `..`). */
+export interface RequestTarget {
+  origin: string;
+  path: string;
+}
+
 /** undici's `request()`, on an explicit dispatcher. */
 export function request(
-  url: URL,
+  target: RequestTarget,
   options: { method: Dispatcher.HttpMethod; headers: Record<string, string>; body: string; dispatcher: Dispatcher; signal: AbortSignal },
 ): Promise<Dispatcher.ResponseData> {
   const { dispatcher, ...rest } = options;
-  return apiRequest.call(dispatcher, { ...rest, origin: url.origin, path: `${url.pathname}${url.search}` });
+  return apiRequest.call(dispatcher, { ...rest, origin: target.origin, path: target.path });
 }

@@ -81,7 +81,7 @@ describe('transient failures across processes (guarantee 2)', () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     fake.fault({ status: 503, times: 1_000 });
     const env = jobEnv(fake);
-    const first = await runCaller(env, 5, { timeout: 1_000 });
+    const first = await runCaller(env, 5, { timeout: 3_000 });
     expect(first.accepted).toBe(0);
     const failedAttempts = fake.agentApiRequests().length;
     expect(failedAttempts).toBeGreaterThan(1);
@@ -120,16 +120,17 @@ describe('a holder that dies (guarantee 4)', () => {
     const holder = startNode([callerPath, JSON.stringify({ calls: 1 })], env);
     await fake.waitForAgentRequests(1);
     expect(holderPid(env)).toBe(holder.pid);
-    const waiter = startNode([callerPath, JSON.stringify({ calls: 20 })], env);
-    await sleep(300);
+    // The waiter says (a debug line) when it starts waiting on the holder: only then is the holder killed.
+    const waiter = startNode([callerPath, JSON.stringify({ calls: 20 })], { ...env, BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
+    await waiter.waitForStderr(`waiting for pid ${holder.pid}`);
     const killedAt = Date.now();
     holder.kill('SIGKILL');
-    const [second] = (await fake.waitForAgentRequests(2, { timeout: 5_000 })).slice(1);
+    const [second] = (await fake.waitForAgentRequests(2, { timeout: 10_000 })).slice(1);
+    // The guarantee: the waiting process's own request follows the holder's death within 2 s.
     expect((second?.at as number) - killedAt).toBeLessThan(2_000);
     const waited = JSON.parse((await waiter.done).stdout);
-    const doneAt = Date.now();
     expect(waited.accepted).toBe(20);
-    expect(doneAt - killedAt).toBeLessThan(2_000 + 1_000);
+    expect(waited.outcomes.declared).toBe(1);
     const later = await runCaller(env, 5);
     expect(later.accepted).toBe(5);
     expect(later.outcomes.debounced).toBe(5);

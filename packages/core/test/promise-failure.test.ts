@@ -384,3 +384,27 @@ describe('a malformed endpoint', () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
+
+describe('only the declaring call redacts its reason (issue 10, item 12)', () => {
+  it('callers that join a declaration in flight never build a redactor', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none', latency: 300 });
+    const env: Record<string, string> = jobEnv(fake);
+    // The redactor reads every variable whose name looks secret; validation reads each once per call.
+    let reads = 0;
+    Object.defineProperty(env, 'DEPLOY_SECRET_TOKEN', {
+      enumerable: true,
+      get: () => {
+        reads += 1;
+        return 'a-secret-value-123';
+      },
+    });
+    const calls = 50;
+    const results = await Promise.all(
+      Array.from({ length: calls }, () => promiseFailure({ env, reason: `a-secret-value-123 ${'x'.repeat(100_000)}` })),
+    );
+    expect(results.every((result) => result.accepted)).toBe(true);
+    // One read per call (validation), plus one redactor for the declaration: not one per call.
+    expect(reads).toBeLessThanOrEqual(calls + 2);
+    expect(JSON.stringify(fake.agentApiRequests()[0]?.body)).toContain('[REDACTED]');
+  });
+});

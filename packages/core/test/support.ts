@@ -16,6 +16,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** Runs `cleanup` after the test, before the cleanups registered earlier. */
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
 /** A fake Buildkite closed after the test. */
 export async function fakeBuildkite(options?: FakeBuildkiteOptions): Promise<FakeBuildkite> {
   const fake = await startFakeBuildkite(options);
@@ -50,19 +55,23 @@ export interface ChildResult {
 export interface Child {
   pid: number;
   done: Promise<ChildResult>;
+  /** Resolves once the child's stderr contains `text` (rejects if it exits first). */
+  waitForStderr(text: string): Promise<void>;
   kill(signal?: NodeJS.Signals): void;
 }
 
 /** Starts a real Node process; it is killed after the test if still running. */
-export function startNode(args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startNode(args: string[], env: Record<string, string>, options: { cwd?: string } = {}): Child {
+  const child = spawn(process.execPath, args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
   });
+  const watchers = new Set<() => void>();
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    for (const check of watchers) check();
   });
   const done = new Promise<ChildResult>((resolve, reject) => {
     child.on('error', reject);
@@ -71,14 +80,35 @@ export function startNode(args: string[], env: Record<string, string>): Child {
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  return { pid: child.pid as number, done, kill: (signal = 'SIGKILL') => child.kill(signal) };
+  const waitForStderr = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!stderr.includes(text)) return;
+        watchers.delete(check);
+        resolve();
+      };
+      watchers.add(check);
+      check();
+      done.then(() => {
+        if (watchers.delete(check)) reject(new Error(`the child exited without printing ${JSON.stringify(text)}: ${stderr}`));
+      }, reject);
+    });
+  return { pid: child.pid as number, done, waitForStderr, kill: (signal = 'SIGKILL') => child.kill(signal) };
 }
 
 export interface CallerSummary {
   calls: number;
   outcomes: Record<string, number>;
   accepted: number;
-  results: { outcome: string; accepted: boolean; transport?: string; upstreamStatus?: number; error?: string }[];
+  results: {
+    outcome: string;
+    accepted: boolean;
+    transport?: string;
+    upstreamStatus?: number;
+    error?: string;
+    code?: string;
+    warning?: string;
+  }[];
   /** ms from the first call to the last result. */
   elapsedMs: number;
 }
@@ -87,9 +117,10 @@ export interface CallerSummary {
 export async function runCaller(
   env: Record<string, string>,
   calls = 1,
-  options: { exitStatus?: number; reason?: string; timeout?: number; startAt?: number } = {},
+  options: { exitStatus?: number; reason?: string; timeout?: number; startAt?: number; cwd?: string } = {},
 ): Promise<CallerSummary> {
-  const child = startNode([callerPath, JSON.stringify({ calls, ...options })], env);
+  const { cwd, ...call } = options;
+  const child = startNode([callerPath, JSON.stringify({ calls, ...call })], env, { cwd });
   const result = await child.done;
   if (result.code !== 0) throw new Error(`caller exited ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout) as CallerSummary;
