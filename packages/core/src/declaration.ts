@@ -1,11 +1,11 @@
-import { ClaimSite, type HeldClaim } from './claim.js';
+import { ClaimSite, type HeldClaim } from './claim/claim.js';
+import { openJobDirectory } from './claim/lock-directory.js';
+import { sharedRecord } from './claim/record.js';
 import type { DebugLog } from './debug.js';
 import type { Env, Transports } from './environment.js';
 import { ErrorCode, oneLine } from './errors.js';
-import { openJobDirectory } from './lock-directory.js';
-import { sharedRecord } from './record.js';
 import { prepareReason, type Redactor } from './redact.js';
-import type { Sent } from './send-declaration.js';
+import type { Sent } from './transport/send-declaration.js';
 import type { PromiseFailureResult } from './types.js';
 
 /** One caller of `promiseFailure`; `requested` turns true once its own request is on its way. */
@@ -114,9 +114,9 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
   return declaration;
 }
 
-let transports: Promise<typeof import('./send-declaration.js')> | undefined;
-function loadTransports(): Promise<typeof import('./send-declaration.js')> {
-  transports ??= import('./send-declaration.js');
+let transports: Promise<typeof import('./transport/send-declaration.js')> | undefined;
+function loadTransports(): Promise<typeof import('./transport/send-declaration.js')> {
+  transports ??= import('./transport/send-declaration.js');
   return transports;
 }
 

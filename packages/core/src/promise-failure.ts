@@ -1,9 +1,9 @@
 import pMemoize from 'p-memoize';
+import { findRecord, sharedRecord } from './claim/record.js';
 import { createDebugLog, type DebugLog } from './debug.js';
 import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
-import { findRecord, sharedRecord } from './record.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -13,7 +13,7 @@ import { validateOptions } from './validate-options.js';
  * a key onto one declaration and keeps its outcome when it is final (a success, or a refusal that
  * Buildkite would repeat); a transient failure is not kept, so a later call tries again. Across
  * processes (test runner workers, several runners side by side), the declaration itself goes through
- * a file-based claim (claim.ts). The memo is what makes the thousandth failing test cost well under a
+ * a file-based claim (claim/claim.ts). The memo is what makes the thousandth failing test cost well under a
  * microsecond; the claim is what makes the thirty-second worker cost one file read.
  */
 const settled = new Map<string, Declaration>();

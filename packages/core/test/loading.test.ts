@@ -1,7 +1,7 @@
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jobDirectoryName } from '../src/lock-directory.js';
+import { jobDirectoryName } from '../src/claim/lock-directory.js';
 import { fakeBuildkite, jobEnv, runCaller, startNode, temporaryDirectory } from './support.js';
 
 const probe = `

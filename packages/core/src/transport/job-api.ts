@@ -1,4 +1,4 @@
-import { ErrorCode, PromiseFailureError } from './errors.js';
+import { ErrorCode, PromiseFailureError } from '../errors.js';
 import { readBodyStart } from './read-body.js';
 import { type Dispatcher, type RequestTarget, request } from './undici.js';
 

@@ -1,8 +1,8 @@
 import { closeSync, type FSWatcher, linkSync, lstatSync, openSync, readdirSync, unlinkSync, utimesSync, watch, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DebugLog } from './debug.js';
-import type { ErrorCode } from './errors.js';
+import type { DebugLog } from '../debug.js';
+import type { ErrorCode } from '../errors.js';
 import { currentIdentity, type HolderIdentity, holderLiveness } from './holder-liveness.js';
 import { type DeclarationRecord, knownCode, readOwnFile, readRecord, recordPath } from './record.js';
 

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
+import type { DebugLog } from '../debug.js';
+import { ErrorCode, isTransient, PromiseFailureError } from '../errors.js';
+import type { Redactor } from '../redact.js';
+import { version } from '../version.js';
 import { maximumAttempts, parseRetryAfter, retryDelay } from './backoff.js';
-import type { DebugLog } from './debug.js';
-import { ErrorCode, isTransient, PromiseFailureError } from './errors.js';
 import { readBodyStart } from './read-body.js';
-import type { Redactor } from './redact.js';
 import { describeStatus, isTerminalStatus } from './status-messages.js';
 import { type Dispatcher, type RequestTarget, request } from './undici.js';
-import { version } from './version.js';
 
 /** Time kept for one more attempt when a wait would otherwise run into the deadline. */
 const finalAttemptReserve = 250;

@@ -1,12 +1,12 @@
+import type { DebugLog } from '../debug.js';
+import { type Env, readRequestHeaders, type Transports } from '../environment.js';
+import { ErrorCode, oneLine, PromiseFailureError } from '../errors.js';
+import type { Redactor } from '../redact.js';
+import type { Transport } from '../types.js';
 import { declareViaAgentApi } from './agent-api.js';
-import type { DebugLog } from './debug.js';
-import { type Env, readRequestHeaders, type Transports } from './environment.js';
-import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import { createAgentApiDispatcher, createJobApiDispatcher } from './http-dispatcher.js';
 import { declareViaJobApi } from './job-api.js';
-import type { Redactor } from './redact.js';
 import { describeStatus, isTerminalStatus } from './status-messages.js';
-import type { Transport } from './types.js';
 
 export interface SendPlan {
   jobId: string;

@@ -1,11 +1,11 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DebugLog } from './debug.js';
-import type { Declaration } from './declaration.js';
-import type { Env } from './environment.js';
-import { ErrorCode } from './errors.js';
+import type { DebugLog } from '../debug.js';
+import type { Declaration } from '../declaration.js';
+import type { Env } from '../environment.js';
+import { ErrorCode } from '../errors.js';
+import type { Transport } from '../types.js';
 import { findJobDirectory } from './lock-directory.js';
-import type { Transport } from './types.js';
 
 /** What a process recorded for a job and exit status: shared by every later call, in any process. */
 export interface DeclarationRecord {
