@@ -1,12 +1,11 @@
 import { ClaimSite, type HeldClaim } from './claim/claim.js';
 import { openJobDirectory } from './claim/lock-directory.js';
-import { sharedRecord } from './claim/record.js';
+import { logRecorded } from './claim/record.js';
 import type { DebugLog } from './debug.js';
 import type { Env, Transports } from './environment.js';
-import { ErrorCode, oneLine } from './errors.js';
+import { ErrorCode, PromiseFailureError } from './errors.js';
+import { failedOutcome, type Outcome } from './outcome.js';
 import { prepareReason, type Redactor } from './redact.js';
-import type { Sent } from './transport/send-declaration.js';
-import type { PromiseFailureResult } from './types.js';
 
 /** One caller of `promiseFailure`; `requested` turns true once its own request is on its way. */
 export interface Caller {
@@ -29,23 +28,13 @@ export interface DeclarationPlan {
   log: DebugLog;
 }
 
-/** The outcome of one declaration, as shared by every caller. `final` ones are kept in this process and on disk. */
-export interface Declaration extends Sent {
-  /** The call whose plan ran. Its outcome is this one's; every other caller's is `debounced`. */
-  starter: Caller;
-  /** Why processes of this job could not share this declaration (the lock directory), for the result's `warning`. */
-  warning?: string;
-  /** Once settled, what every later caller in this process gets: one promise, made on first use. */
-  shared?: Promise<PromiseFailureResult>;
-}
-
 /**
  * Declares once across processes: the claim first (another process may already hold or have recorded
  * this exit status), then the transports, then the record. Where no safe directory can be had, it
  * declares in this process only: a duplicate request is harmless (Buildkite is idempotent for one
  * exit status), a lost declaration is not.
  */
-export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration> {
+export async function runDeclaration(plan: DeclarationPlan): Promise<Outcome> {
   const opened = openJobDirectory(plan.env, plan.jobId, plan.log);
   let warning: string | undefined;
   let held: HeldClaim | undefined;
@@ -60,11 +49,11 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
       const claimed = await site.claim(plan.deadline, () => void loadTransports().catch(() => {}));
       switch (claimed.kind) {
         case 'recorded':
-          return sharedRecord(claimed.record, plan.exitStatus, plan.log, plan.caller);
+          return logRecorded(claimed.outcome, plan.log);
         case 'released':
-          return shared(plan, claimed.code ?? ErrorCode.Transient, claimed.error ?? 'another process could not declare');
+          return waitedOn(plan, claimed.code ?? ErrorCode.Transient, claimed.error ?? 'another process could not declare');
         case 'timed-out':
-          return shared(
+          return waitedOn(
             plan,
             ErrorCode.Timeout,
             `timed out waiting for another process${claimed.holderPid ? ` (pid ${claimed.holderPid})` : ''} that is declaring exit status ${plan.exitStatus}`,
@@ -80,38 +69,21 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Declaration
   }
 
   plan.caller.requested = true;
-  let sent: Sent;
+  let outcome: Outcome;
   try {
     const { sendDeclaration } = await loadTransports();
-    sent = await sendDeclaration({ ...plan, reason: prepareReason(plan.reason, plan.redact) });
+    outcome = await sendDeclaration({ ...plan, reason: prepareReason(plan.reason, plan.redact) });
   } catch (error) {
     // sendDeclaration resolves for every Buildkite answer; this is a bug or a broken install.
-    sent = {
-      outcome: 'declared',
-      accepted: false,
-      transport: undefined,
-      upstreamStatus: undefined,
-      error: plan.redact(oneLine(String((error as Error)?.message ?? error))),
-      code: ErrorCode.Internal,
-      final: false,
-    };
+    const problem = new PromiseFailureError(ErrorCode.Internal, String((error as Error)?.message ?? error), { cause: error });
+    outcome = failedOutcome(plan.exitStatus, problem, plan.redact);
   }
   if (held) {
-    if (sent.final) {
-      held.record({
-        exitStatus: plan.exitStatus,
-        accepted: sent.accepted,
-        transport: sent.transport,
-        upstreamStatus: sent.upstreamStatus,
-        error: sent.error,
-        code: sent.code,
-        recordedAt: new Date().toISOString(),
-      });
-    } else held.release(sent.error, sent.code);
+    if (outcome.final) held.record(outcome);
+    else held.release(outcome.error, outcome.code);
   }
-  const declaration: Declaration = { starter: plan.caller, ...sent };
-  if (warning !== undefined) declaration.warning = plan.redact(warning);
-  return declaration;
+  if (warning !== undefined) outcome.warning = plan.redact(warning);
+  return outcome;
 }
 
 let transports: Promise<typeof import('./transport/send-declaration.js')> | undefined;
@@ -121,15 +93,6 @@ function loadTransports(): Promise<typeof import('./transport/send-declaration.j
 }
 
 /** Another process's attempt that this one waited on and shares: not accepted, and not final. */
-function shared(plan: DeclarationPlan, code: ErrorCode, error: string): Declaration {
-  return {
-    starter: plan.caller,
-    outcome: 'debounced',
-    accepted: false,
-    transport: undefined,
-    upstreamStatus: undefined,
-    error: plan.redact(oneLine(error)),
-    code,
-    final: false,
-  };
+function waitedOn(plan: DeclarationPlan, code: ErrorCode, error: string): Outcome {
+  return failedOutcome(plan.exitStatus, new PromiseFailureError(code, error), plan.redact, { outcome: 'debounced', final: false });
 }

@@ -1,9 +1,10 @@
 import pMemoize from 'p-memoize';
-import { findRecord, sharedRecord } from './claim/record.js';
+import { findRecord, logRecorded } from './claim/record.js';
 import { createDebugLog, type DebugLog } from './debug.js';
-import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
+import type { Caller, DeclarationPlan } from './declaration.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
+import type { Outcome } from './outcome.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -16,15 +17,14 @@ import { validateOptions } from './validate-options.js';
  * a file-based claim (claim/claim.ts). The memo is what makes the thousandth failing test cost well under a
  * microsecond; the claim is what makes the thirty-second worker cost one file read.
  */
-const settled = new Map<string, Declaration>();
-const declareOnce = pMemoize(
-  async (plan: DeclarationPlan): Promise<Declaration> => (await import('./declaration.js')).runDeclaration(plan),
-  {
-    cacheKey: ([plan]) => plan.key,
-    cache: settled,
-    shouldCache: (declaration) => declaration.final,
-  },
-);
+const settled = new Map<string, Outcome>();
+/** Once a key is settled, what every later call gets: one promise of one frozen result, made on first use. */
+const settledResults = new Map<string, Promise<PromiseFailureResult>>();
+const declareOnce = pMemoize(async (plan: DeclarationPlan): Promise<Outcome> => (await import('./declaration.js')).runDeclaration(plan), {
+  cacheKey: ([plan]) => plan.key,
+  cache: settled,
+  shouldCache: (outcome) => outcome.final,
+});
 
 /**
  * Promises Buildkite that the current job will fail with `exitStatus`, once per job and exit status,
@@ -66,11 +66,14 @@ export function promiseFailure(options?: PromiseFailureOptions): Promise<Promise
   }
   // One job and one exit status: Buildkite's own unit of idempotence, and the memo's key.
   const key = `${exitStatus}\0${jobId}`;
-  const known = settled.get(key);
   // Every later caller gets the same settled promise of the same frozen result: nothing is allocated.
-  if (known !== undefined) {
-    known.shared ??= Promise.resolve(Object.freeze(toResult(known, exitStatus, undefined)));
-    return known.shared;
+  const known = settledResults.get(key);
+  if (known !== undefined) return known;
+  const outcome = settled.get(key);
+  if (outcome !== undefined) {
+    const result = Promise.resolve(Object.freeze(resultFor(outcome, undefined)));
+    settledResults.set(key, result);
+    return result;
   }
   return join(call, env, jobId, exitStatus, key);
 }
@@ -97,11 +100,10 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   const redactor = () => (redact ??= createRedactor(env));
   const log = createDebugLog(isDebugOn(env), redactor);
   for (const why of transports.unusable ?? []) log(`${why}: that transport is not used`);
-  const record = findRecord(env, jobId, exitStatus, log);
-  if (record !== undefined) {
-    const declaration = sharedRecord(record, exitStatus, log, { requested: false });
-    settled.set(key, declaration);
-    return toResult(declaration, exitStatus, undefined);
+  const recorded = findRecord(env, jobId, exitStatus, log);
+  if (recorded !== undefined) {
+    settled.set(key, logRecorded(recorded, log));
+    return resultFor(recorded, undefined);
   }
   const caller: Caller = { requested: false };
   const deadline = Date.now() + timeout;
@@ -131,10 +133,10 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
  * Reporters, which always print their one line, print theirs from their own 'exit' listener (README,
  * "process.exit() during a declaration").
  */
-const inFlight = new Map<Promise<Declaration>, { exitStatus: number; log: DebugLog }>();
+const inFlight = new Map<Promise<Outcome>, { exitStatus: number; log: DebugLog }>();
 let exitListener: (() => void) | undefined;
 
-function watchExit(shared: Promise<Declaration>, exitStatus: number, log: DebugLog): void {
+function watchExit(shared: Promise<Outcome>, exitStatus: number, log: DebugLog): void {
   if (inFlight.has(shared)) return;
   inFlight.set(shared, { exitStatus, log });
   const settle = () => {
@@ -155,7 +157,7 @@ function watchExit(shared: Promise<Declaration>, exitStatus: number, log: DebugL
  * cannot hold a test runner open.
  */
 function waitFor(
-  shared: Promise<Declaration>,
+  shared: Promise<Outcome>,
   caller: Caller,
   exitStatus: number,
   timeout: number,
@@ -178,25 +180,29 @@ function waitFor(
     const timer = setTimeout(() => finish(gaveUp(ErrorCode.Timeout, `timed out after ${timeout} ms before Buildkite answered`)), timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
     shared.then(
-      (declaration) => finish(toResult(declaration, exitStatus, caller)),
+      (outcome) => finish(resultFor(outcome, caller)),
       (error: unknown) => finish(gaveUp(ErrorCode.Internal, oneLine(`unexpected error: ${String((error as Error)?.message ?? error)}`))),
     );
   });
 }
 
-function toResult(declaration: Declaration, exitStatus: number, caller: Caller | undefined): PromiseFailureResult {
+/**
+ * The edge where the one internal outcome becomes a caller's result: `declared` only for the call whose
+ * own request went out (every other caller shares it: `debounced`), and nothing but the public fields.
+ */
+function resultFor(outcome: Outcome, caller: Caller | undefined): PromiseFailureResult {
   const result: PromiseFailureResult = {
-    outcome: declaration.starter === caller ? declaration.outcome : 'debounced',
-    accepted: declaration.accepted,
-    exitStatus,
+    outcome: caller?.requested ? outcome.outcome : 'debounced',
+    accepted: outcome.accepted,
+    exitStatus: outcome.exitStatus,
   };
-  if (declaration.transport !== undefined) result.transport = declaration.transport;
-  if (declaration.upstreamStatus !== undefined) result.upstreamStatus = declaration.upstreamStatus;
-  if (declaration.error !== undefined) {
-    result.error = declaration.error;
-    result.code = declaration.code ?? ErrorCode.Internal;
+  if (outcome.transport !== undefined) result.transport = outcome.transport;
+  if (outcome.upstreamStatus !== undefined) result.upstreamStatus = outcome.upstreamStatus;
+  if (outcome.error !== undefined) {
+    result.error = outcome.error;
+    result.code = outcome.code ?? ErrorCode.Internal;
   }
-  if (declaration.warning !== undefined) result.warning = declaration.warning;
+  if (outcome.warning !== undefined) result.warning = outcome.warning;
   return result;
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
 import type { DebugLog } from '../debug.js';
 import { ErrorCode, isTransient, PromiseFailureError } from '../errors.js';
+import type { Outcome } from '../outcome.js';
 import type { Redactor } from '../redact.js';
 import { version } from '../version.js';
 import { maximumAttempts, parseRetryAfter, retryDelay } from './backoff.js';
@@ -65,9 +66,9 @@ export function promiseFailureUrl(endpoint: string, jobId: string): RequestTarge
  * (p-retry's own backoff has neither full jitter nor `Retry-After`), taken in `onFailedAttempt`, which
  * p-retry awaits, so they can honour the header and end the call at once when it asks for longer than
  * the time left. Terminal answers go through p-retry's `AbortError`: no further attempt.
- * Resolves with Buildkite's status on success; rejects with a `PromiseFailureError` otherwise.
+ * Resolves with the accepted, final outcome; rejects with a `PromiseFailureError` otherwise.
  */
-export async function declareViaAgentApi(declaration: AgentApiDeclaration): Promise<number> {
+export async function declareViaAgentApi(declaration: AgentApiDeclaration): Promise<Outcome> {
   const url = promiseFailureUrl(declaration.endpoint, declaration.jobId);
   // Never with credentials (the origin has none), never with a query (the path has none).
   const shown = url.href;
@@ -110,8 +111,9 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
     throw error;
   };
 
+  let status: number;
   try {
-    return await pRetry(attempt, {
+    status = await pRetry(attempt, {
       retries: maximumAttempts - 1,
       minTimeout: 0,
       factor: 1,
@@ -145,6 +147,9 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
     if (error instanceof PromiseFailureError) throw error;
     throw new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${networkMessage(error)}`, { cause: error });
   }
+  const exitStatus = declaration.body.exit_status;
+  declaration.log(`Agent API accepted exit status ${exitStatus} (${status})`);
+  return { outcome: 'declared', accepted: true, exitStatus, transport: 'agent-api', upstreamStatus: status, final: true };
 }
 
 function timedOut(shown: string): PromiseFailureError {
