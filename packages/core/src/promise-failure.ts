@@ -1,7 +1,7 @@
 import pMemoize from 'p-memoize';
 import { findRecord, logRecorded } from './claim/record.js';
 import { createDebugLog, type DebugLog } from './debug.js';
-import type { Caller, DeclarationPlan } from './declaration.js';
+import type { Caller, DeclarationPlan } from './declare.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import type { Outcome } from './outcome.js';
@@ -20,11 +20,14 @@ import { validateOptions } from './validate-options.js';
 const settled = new Map<string, Outcome>();
 /** Once a key is settled, what every later call gets: one promise of one frozen result, made on first use. */
 const settledResults = new Map<string, Promise<PromiseFailureResult>>();
-const declareOnce = pMemoize(async (plan: DeclarationPlan): Promise<Outcome> => (await import('./declaration.js')).runDeclaration(plan), {
-  cacheKey: ([plan]) => plan.key,
-  cache: settled,
-  shouldCache: (outcome) => outcome.final,
-});
+const declareOnce = pMemoize(
+  async (plan: DeclarationPlan): Promise<Outcome> => (await import('./declare.js')).declarePromiseFailure(plan),
+  {
+    cacheKey: ([plan]) => plan.key,
+    cache: settled,
+    shouldCache: (outcome) => outcome.final,
+  },
+);
 
 /**
  * Promises Buildkite that the current job will fail with `exitStatus`, once per job and exit status,
@@ -75,11 +78,17 @@ export function promiseFailure(options?: PromiseFailureOptions): Promise<Promise
     settledResults.set(key, result);
     return result;
   }
-  return join(call, env, jobId, exitStatus, key);
+  return declareOrJoin(call, env, jobId, exitStatus, key);
 }
 
 /** The slow path: the first call for a key, or one while its declaration is in flight. */
-async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitStatus: number, key: string): Promise<PromiseFailureResult> {
+async function declareOrJoin(
+  call: PromiseFailureOptions,
+  env: Env,
+  jobId: string,
+  exitStatus: number,
+  key: string,
+): Promise<PromiseFailureResult> {
   let timeout = call.timeout;
   if (timeout === undefined) {
     const parsed = readTimeout(env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS);
@@ -107,7 +116,7 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   }
   const caller: Caller = { requested: false };
   const deadline = Date.now() + timeout;
-  const shared = declareOnce({
+  const pending = declareOnce({
     key,
     caller,
     jobId,
@@ -122,8 +131,8 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
     redact: (text) => redactor()(text),
     log,
   });
-  watchExit(shared, exitStatus, log);
-  return waitFor(shared, caller, exitStatus, timeout, call.signal);
+  watchExit(pending, exitStatus, log);
+  return waitFor(pending, caller, exitStatus, timeout, call.signal);
 }
 
 /*
@@ -136,13 +145,13 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
 const inFlight = new Map<Promise<Outcome>, { exitStatus: number; log: DebugLog }>();
 let exitListener: (() => void) | undefined;
 
-function watchExit(shared: Promise<Outcome>, exitStatus: number, log: DebugLog): void {
-  if (inFlight.has(shared)) return;
-  inFlight.set(shared, { exitStatus, log });
+function watchExit(pending: Promise<Outcome>, exitStatus: number, log: DebugLog): void {
+  if (inFlight.has(pending)) return;
+  inFlight.set(pending, { exitStatus, log });
   const settle = () => {
-    inFlight.delete(shared);
+    inFlight.delete(pending);
   };
-  shared.then(settle, settle);
+  pending.then(settle, settle);
   exitListener ??= () => {
     for (const { exitStatus: status, log: write } of inFlight.values()) {
       write(`the process is exiting before Buildkite answered: exit status ${status} may not have been promised`);
@@ -157,7 +166,7 @@ function watchExit(shared: Promise<Outcome>, exitStatus: number, log: DebugLog):
  * cannot hold a test runner open.
  */
 function waitFor(
-  shared: Promise<Outcome>,
+  pending: Promise<Outcome>,
   caller: Caller,
   exitStatus: number,
   timeout: number,
@@ -179,7 +188,7 @@ function waitFor(
     const onAbort = () => finish(gaveUp(ErrorCode.Aborted, 'stopped waiting: the signal was aborted'));
     const timer = setTimeout(() => finish(gaveUp(ErrorCode.Timeout, `timed out after ${timeout} ms before Buildkite answered`)), timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
-    shared.then(
+    pending.then(
       (outcome) => finish(resultFor(outcome, caller)),
       (error: unknown) => finish(gaveUp(ErrorCode.Internal, oneLine(`unexpected error: ${String((error as Error)?.message ?? error)}`))),
     );

@@ -6,7 +6,7 @@ import { fakeBuildkite, jobEnv, runCaller, startNode, temporaryDirectory } from 
 
 const probe = `
 const core = require('@promise-failure/core');
-const loaded = () => Object.keys(require.cache).filter((path) => /[\\\\/](undici|p-retry)[\\\\/]/.test(path) || /send-declaration|declaration-/.test(path));
+const loaded = () => Object.keys(require.cache).filter((path) => /[\\\\/](undici|p-retry)[\\\\/]/.test(path) || /send-declaration|declare-/.test(path));
 const before = loaded();
 core.promiseFailure().then((result) => {
   process.stdout.write(JSON.stringify({ before, after: loaded(), result }));

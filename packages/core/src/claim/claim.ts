@@ -54,7 +54,7 @@ async function pauseForTests(): Promise<void> {
   if (pause > 0) await sleep(pause, undefined, { ref: false });
 }
 
-export type ClaimOutcome =
+export type Claimed =
   | { kind: 'recorded'; outcome: Outcome }
   | { kind: 'holder'; claim: HeldClaim }
   | { kind: 'released'; error: string | undefined; code: ErrorCode | undefined }
@@ -89,16 +89,16 @@ export class ClaimSite {
    * generation we waited on gave up after a transient failure, or `deadline` passes. Throws only on a
    * file-system error, after which the caller declares without the claim.
    */
-  async claim(deadline: number, onFirstWait?: () => void): Promise<ClaimOutcome> {
+  async claimExitStatus(deadline: number, onFirstWait?: () => void): Promise<Claimed> {
     const wake = new DirectoryWake(this.directory);
     try {
-      return await this.#claim(deadline, wake, onFirstWait);
+      return await this.#claimExitStatus(deadline, wake, onFirstWait);
     } finally {
       wake.close();
     }
   }
 
-  async #claim(deadline: number, wake: DirectoryWake, onFirstWait?: () => void): Promise<ClaimOutcome> {
+  async #claimExitStatus(deadline: number, wake: DirectoryWake, onFirstWait?: () => void): Promise<Claimed> {
     const waitedOn = new Set<number>();
     let poll = firstPoll;
     let lastHolder: number | undefined;

@@ -6,7 +6,7 @@ import { readBodyStart } from './read-body.js';
 import { describeStatus, isTerminalStatus } from './status-messages.js';
 import { type Dispatcher, type RequestTarget, request } from './undici.js';
 
-export interface JobApiDeclaration {
+export interface JobApiRequest {
   token: string;
   body: { exit_status: number; reason?: string };
   dispatcher: Dispatcher;
@@ -41,8 +41,8 @@ const route: RequestTarget = { origin: 'http://localhost', path: '/api/current-j
  * shared another's. A refusal Buildkite will repeat is final (recorded); a 429, a 5xx or no status at
  * all lets a later call retry.
  */
-export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<Outcome> {
-  const left = declaration.deadline - Date.now();
+export async function declareViaJobApi(input: JobApiRequest): Promise<Outcome> {
+  const left = input.deadline - Date.now();
   if (left <= 0) throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered');
   const share = jobApiShare(left);
   const bound = AbortSignal.timeout(share);
@@ -51,15 +51,15 @@ export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<
   try {
     response = await request(route, {
       method: 'POST',
-      headers: { authorization: `Bearer ${declaration.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(declaration.body),
-      dispatcher: declaration.dispatcher,
+      headers: { authorization: `Bearer ${input.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input.body),
+      dispatcher: input.dispatcher,
       signal: bound,
     });
     text = await readBodyStart(response.body);
     if (bound.aborted) throw bound.reason;
   } catch (cause) {
-    if (Date.now() >= declaration.deadline) {
+    if (Date.now() >= input.deadline) {
       throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered', { cause });
     }
     if (bound.aborted) throw unavailable(`the agent did not answer within ${share} ms`, cause);
@@ -83,13 +83,13 @@ export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<
   const outcome: Outcome = {
     outcome: parsed.outcome === 'debounced' ? 'debounced' : 'declared',
     accepted,
-    exitStatus: declaration.body.exit_status,
+    exitStatus: input.body.exit_status,
     transport: 'job-api',
     final: accepted || (upstream !== undefined && isTerminalStatus(upstream)),
   };
   if (upstream !== undefined) outcome.upstreamStatus = upstream;
   if (!accepted) {
-    outcome.error = declaration.redact(
+    outcome.error = input.redact(
       oneLine(
         `Job API: Buildkite did not accept the promise${upstream === undefined ? '' : ` (${upstream} — ${describeStatus(upstream)})`}${said ? `: ${said}` : ''}`,
       ),
@@ -97,7 +97,7 @@ export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<
     // Buildkite's refusal relayed by the agent: terminal (recorded) or transient (a later call retries).
     outcome.code = outcome.final ? ErrorCode.Refused : ErrorCode.Transient;
   }
-  declaration.log(`Job API answered ${outcome.outcome}, accepted ${accepted}${upstream === undefined ? '' : `, upstream ${upstream}`}`);
+  input.log(`Job API answered ${outcome.outcome}, accepted ${accepted}${upstream === undefined ? '' : `, upstream ${upstream}`}`);
   return outcome;
 }
 

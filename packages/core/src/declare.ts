@@ -34,7 +34,7 @@ export interface DeclarationPlan {
  * declares in this process only: a duplicate request is harmless (Buildkite is idempotent for one
  * exit status), a lost declaration is not.
  */
-export async function runDeclaration(plan: DeclarationPlan): Promise<Outcome> {
+export async function declarePromiseFailure(plan: DeclarationPlan): Promise<Outcome> {
   const opened = openJobDirectory(plan.env, plan.jobId, plan.log);
   let warning: string | undefined;
   let held: HeldClaim | undefined;
@@ -46,7 +46,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Outcome> {
     try {
       // While another process holds the claim, load the transports (undici): if it dies, we take over
       // without paying for the import then.
-      const claimed = await site.claim(plan.deadline, () => void loadTransports().catch(() => {}));
+      const claimed = await site.claimExitStatus(plan.deadline, () => void loadTransportCode().catch(() => {}));
       switch (claimed.kind) {
         case 'recorded':
           return logRecorded(claimed.outcome, plan.log);
@@ -71,7 +71,7 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Outcome> {
   plan.caller.requested = true;
   let outcome: Outcome;
   try {
-    const { sendDeclaration } = await loadTransports();
+    const { sendDeclaration } = await loadTransportCode();
     outcome = await sendDeclaration({ ...plan, reason: prepareReason(plan.reason, plan.redact) });
   } catch (error) {
     // sendDeclaration resolves for every Buildkite answer; this is a bug or a broken install.
@@ -86,10 +86,10 @@ export async function runDeclaration(plan: DeclarationPlan): Promise<Outcome> {
   return outcome;
 }
 
-let transports: Promise<typeof import('./transport/send-declaration.js')> | undefined;
-function loadTransports(): Promise<typeof import('./transport/send-declaration.js')> {
-  transports ??= import('./transport/send-declaration.js');
-  return transports;
+let transportCode: Promise<typeof import('./transport/send-declaration.js')> | undefined;
+function loadTransportCode(): Promise<typeof import('./transport/send-declaration.js')> {
+  transportCode ??= import('./transport/send-declaration.js');
+  return transportCode;
 }
 
 /** Another process's attempt that this one waited on and shares: not accepted, and not final. */
