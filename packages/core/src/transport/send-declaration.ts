@@ -1,11 +1,12 @@
 import type { DebugLog } from '../debug.js';
-import { type Env, readRequestHeaders, type Transports } from '../environment.js';
+import type { Env, Transports } from '../environment.js';
 import { ErrorCode, PromiseFailureError } from '../errors.js';
 import { failedOutcome, type Outcome } from '../outcome.js';
 import type { Redactor } from '../redact.js';
 import { declareViaAgentApi } from './agent-api.js';
 import { createAgentApiDispatcher, createJobApiDispatcher } from './http-dispatcher.js';
 import { declareViaJobApi } from './job-api.js';
+import { readRequestHeaders } from './request-headers.js';
 
 export interface SendPlan {
   jobId: string;
