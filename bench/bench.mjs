@@ -1,9 +1,12 @@
-// `npm run bench`: the performance table of SPEC.md, with the ratio beside each figure, written to
-// bench/RESULTS.md with the machine it ran on. `--quick` runs every row with small counts: a smoke
-// test for CI that asserts nothing about time.
-import { writeFileSync } from 'node:fs';
+// `npm run bench`: the performance table of SPEC.md, with the ratio beside each figure, then where a failing
+// run's time goes (from CPU profiles) and how soon a final failure reaches Buildkite; written to
+// bench/RESULTS.md with the machine it ran on and its load. `--quick` runs every row with small counts: a
+// smoke test for CI that asserts nothing about time.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { freshProcess, importCost, race, repeatedCall, takeover } from './core.mjs';
+import { benchBreakdown, formatBreakdown } from './breakdown.mjs';
+import { coldPath, freshProcess, importCost, race, repeatedCall, takeover, waiterCpu } from './core.mjs';
+import { benchLatency, formatLatency } from './latency.mjs';
 import { formatMs } from './support.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -12,7 +15,8 @@ const loadAtStart = loadavg()[0];
 const options = { quick };
 const rows = [];
 const add = (scenario, figure, ratio, target) => {
-  rows.push({ scenario, figure, ratio, target });
+  // The machine's 1-minute load average as the row finished: on a shared machine, read a row beside it.
+  rows.push({ scenario, figure, ratio, target, load: loadavg()[0].toFixed(2) });
   process.stderr.write(`bench: ${scenario}: ${figure}${ratio ? ` (${ratio})` : ''}\n`);
 };
 
@@ -56,6 +60,22 @@ add(
   'cheap; undici on first call',
 );
 
+const cold = await coldPath(options);
+add(
+  'cold path: fresh process, nothing recorded (import → claim → request → record)',
+  `${formatMs(cold.totalMs)} wall (import ${formatMs(cold.importMs)}, call ${formatMs(cold.callMs)}); ${formatMs(cold.cpuMs)} CPU on the caller's thread (import ${formatMs(cold.importCpuMs)}, call ${formatMs(cold.callCpuMs)}); medians of ${cold.rounds}`,
+  `profile of the caller's thread: loading the core and undici ${formatMs(cold.profile.loading)}, claim and record ${formatMs(cold.profile.claim)}, request (incl. HTTP parser) ${formatMs(cold.profile.request)}, GC ${formatMs(cold.profile.gc)}`,
+  "≤ 15 ms CPU on the caller's thread",
+);
+
+const waiter = await waiterCpu(options);
+add(
+  'waiter CPU per second waited (another process holds the claim)',
+  `${formatMs(waiter.processCpuMsPerSecond)}/s for the process (${formatMs(waiter.threadCpuMsPerSecond)}/s on its main thread), ${waiter.seconds} s waits, median of ${waiter.rounds}`,
+  '',
+  '≤ 2 ms/s',
+);
+
 const reporterRows = await import('./reporters.mjs')
   .then((module) => module.benchReporters(options))
   .catch((error) => {
@@ -64,16 +84,32 @@ const reporterRows = await import('./reporters.mjs')
   });
 for (const row of reporterRows) add(row.scenario, row.figure, row.ratio, row.target);
 
+const breakdown = await benchBreakdown(options);
+const latency = await benchLatency(options);
+const loadAtEnd = loadavg()[0];
+
 const table = [
-  '| scenario | figure | ratio | target |',
-  '| --- | --- | --- | --- |',
-  ...rows.map((row) => `| ${row.scenario} | ${row.figure} | ${row.ratio} | ${row.target} |`),
+  '| scenario | figure | ratio | target | load |',
+  '| --- | --- | --- | --- | --- |',
+  ...rows.map((row) => `| ${row.scenario} | ${row.figure} | ${row.ratio} | ${row.target} | ${row.load} |`),
 ].join('\n');
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform} ${process.arch}; load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`;
-process.stdout.write(`${table}\n\nMachine: ${machine}${quick ? ' (quick run: small counts, figures not meaningful)' : ''}\n`);
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform} ${process.arch}; load average ${loadAtStart.toFixed(2)} at the start, ${loadAtEnd.toFixed(2)} at the end`;
+const sections = [
+  table,
+  `## Where a failing run's time goes\n\nFrom V8 CPU profiles (\`node --cpu-prof\`, 250 µs interval) of each runner's failing suite, ${breakdown[0]?.runs ?? 0} run(s) per side, medians, ms. Every sample of a thread is in one column, so a row adds up to its profile's span; the difference row accounts for the runner's thread's extra time category by category. Profile time is time on the stack, so a loaded machine stretches every column alike. On the worker thread, "runner and Node" is Node starting the thread.\n\n${formatBreakdown(breakdown)}`,
+  `## Final failure → request\n\nFrom the failing test's own end (it records \`Date.now()\` as it throws) to the request's arrival at the fake Agent API; the failing test is the first of a file that runs ${formatMs(latency[0]?.tailMs ?? 0)} more.\n\n${formatLatency(latency)}`,
+];
+process.stdout.write(
+  `${sections.join('\n\n')}\n\nMachine: ${machine}${quick ? ' (quick run: small counts, figures not meaningful)' : ''}\n`,
+);
 if (!quick) {
+  // What follows the marker in RESULTS.md is kept as it is: notes written by hand (e.g. a before/after).
+  const results = new URL('./RESULTS.md', import.meta.url);
+  const marker = '<!-- Kept by npm run bench: everything below this line. -->';
+  const previous = existsSync(results) ? readFileSync(results, 'utf8') : '';
+  const kept = previous.includes(marker) ? previous.slice(previous.indexOf(marker)) : `${marker}\n`;
   writeFileSync(
-    new URL('./RESULTS.md', import.meta.url),
-    `# Benchmark results\n\nFrom \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\nMachine: ${machine}\n\n${table}\n`,
+    results,
+    `# Benchmark results\n\nFrom \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\nMachine: ${machine}\n\n${sections.join('\n\n')}\n\n${kept}`,
   );
 }

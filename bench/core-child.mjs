@@ -3,9 +3,67 @@
 //   fresh             one call (another process recorded the result): print ms from call to result
 //   repeat <n>        first call, then <n> sequential calls in batches: print the median ns per call
 //   hold              one call (the fake hangs it): stays until killed
-import { promiseFailure } from '@promise-failure/core';
+//   cold              import the core and make the first call (nothing recorded): wall time and CPU time on
+//                     this (the caller's) thread, for the import and for the call
+//   wait <ms>         one call that waits on another process's claim: CPU time per second spent waiting
+import { readFileSync } from 'node:fs';
+
+/** CPU time (ms) this thread has run: Linux's per-thread scheduler clock; elsewhere, the whole process's. */
+function threadCpuMs() {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1_000;
+  }
+}
 
 const [mode, count] = process.argv.slice(2);
+if (mode === 'cold') {
+  const cpuAtStart = threadCpuMs();
+  const started = performance.now();
+  const { promiseFailure } = await import('@promise-failure/core');
+  const imported = performance.now();
+  const cpuImported = threadCpuMs();
+  const result = await promiseFailure({ reason: 'bench' });
+  const done = performance.now();
+  process.stdout.write(
+    JSON.stringify({
+      importMs: imported - started,
+      callMs: done - imported,
+      importCpuMs: cpuImported - cpuAtStart,
+      callCpuMs: threadCpuMs() - cpuImported,
+      outcome: result.outcome,
+      accepted: result.accepted,
+    }),
+  );
+  process.exit(0);
+}
+const { promiseFailure } = await import('@promise-failure/core');
+if (mode === 'wait') {
+  const controller = new AbortController();
+  const waiting = promiseFailure({ signal: controller.signal });
+  // Settle into waiting first (the claim read, the holder found): only the wait itself is measured.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const cpuBefore = process.cpuUsage();
+  const threadBefore = threadCpuMs();
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, Number(count)));
+  const seconds = (performance.now() - started) / 1_000;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  const threadMs = threadCpuMs() - threadBefore;
+  controller.abort();
+  const result = await waiting;
+  process.stdout.write(
+    JSON.stringify({
+      processCpuMsPerSecond: (user + system) / 1_000 / seconds,
+      threadCpuMsPerSecond: threadMs / seconds,
+      seconds,
+      outcome: result.outcome,
+    }),
+  );
+  process.exit(0);
+}
 if (mode === 'race') {
   const results = await Promise.all(Array.from({ length: Number(count) }, () => promiseFailure({ reason: 'bench' })));
   process.stdout.write(

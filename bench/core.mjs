@@ -1,8 +1,11 @@
 // The core's rows of `npm run bench`: what one more failing test costs, in-process and across processes.
 
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeBuildkite } from '@promise-failure/testkit';
-import { median, run, scratch, start } from './support.mjs';
+import { profileCategories } from './breakdown.mjs';
+import { median } from './stats.mjs';
+import { run, scratch, start } from './support.mjs';
 
 const child = new URL('./core-child.mjs', import.meta.url).pathname;
 const importChild = new URL('./import-child.mjs', import.meta.url).pathname;
@@ -101,4 +104,77 @@ export async function importCost({ quick }) {
   const samples = [];
   for (let index = 0; index < (quick ? 3 : 11); index++) samples.push(JSON.parse((await run(process.execPath, [importChild])).stdout));
   return { medianMs: median(samples.map((sample) => sample.ms)), undiciLoaded: samples.some((sample) => sample.undiciLoaded) };
+}
+
+/**
+ * The cold path: a fresh process, nothing recorded, imports the core and makes the first call (claim,
+ * request, record). Wall time and CPU time on the caller's thread, medians of `rounds`; and, from CPU
+ * profiles of a few more rounds, where the caller's thread spends it.
+ */
+export async function coldPath({ quick }) {
+  const samples = [];
+  for (let index = 0; index < (quick ? 3 : 15); index++) {
+    samples.push(
+      await withFake({ jobApi: 'none' }, async (fake) => {
+        const { stdout } = await run(process.execPath, [child, 'cold'], { env: jobEnv(fake) });
+        const result = JSON.parse(stdout);
+        if (result.outcome !== 'declared' || !result.accepted) throw new Error(`unexpected ${stdout}`);
+        return result;
+      }),
+    );
+  }
+  const profiled = [];
+  for (let index = 0; index < (quick ? 1 : 5); index++) {
+    profiled.push(
+      await withFake({ jobApi: 'none' }, async (fake) => {
+        const profiles = scratch('pf-bench-cold-profile-');
+        const result = await run(process.execPath, ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${profiles}`, child, 'cold'], {
+          env: jobEnv(fake),
+        });
+        const main = readdirSync(profiles).find((name) => name.split('.')[3] === String(result.pid) && name.split('.')[4] === '0');
+        return profileCategories(join(profiles, main)).totals;
+      }),
+    );
+  }
+  const of = (key) => median(samples.map((sample) => sample[key]));
+  const profileOf = (key) => median(profiled.map((totals) => totals[key]));
+  return {
+    rounds: samples.length,
+    importMs: of('importMs'),
+    callMs: of('callMs'),
+    totalMs: median(samples.map((sample) => sample.importMs + sample.callMs)),
+    importCpuMs: of('importCpuMs'),
+    callCpuMs: of('callCpuMs'),
+    cpuMs: median(samples.map((sample) => sample.importCpuMs + sample.callCpuMs)),
+    profile: { loading: profileOf('loading'), claim: profileOf('claim'), request: profileOf('request'), gc: profileOf('gc') },
+  };
+}
+
+/** A process waiting on another's claim (the holder's request hangs): its CPU time per second waited. */
+export async function waiterCpu({ quick }) {
+  const waitMs = quick ? 1_000 : 5_000;
+  const rounds = [];
+  for (let round = 0; round < (quick ? 1 : 3); round++) {
+    rounds.push(
+      await withFake({ jobApi: 'none' }, async (fake) => {
+        fake.fault({ hang: true });
+        const env = jobEnv(fake);
+        const holder = start(process.execPath, [child, 'hold'], { env });
+        try {
+          await fake.waitForAgentRequests(1, { timeout: 30_000 });
+          const { stdout } = await run(process.execPath, [child, 'wait', String(waitMs)], { env });
+          return JSON.parse(stdout);
+        } finally {
+          holder.child.kill('SIGKILL');
+          await holder.done;
+        }
+      }),
+    );
+  }
+  return {
+    seconds: waitMs / 1_000,
+    rounds: rounds.length,
+    processCpuMsPerSecond: median(rounds.map((each) => each.processCpuMsPerSecond)),
+    threadCpuMsPerSecond: median(rounds.map((each) => each.threadCpuMsPerSecond)),
+  };
 }

@@ -1,4 +1,4 @@
-// `npm run demo`: runs examples/jest, examples/vitest, examples/mocha and examples/playwright in fake Buildkite jobs (the testkit's
+// `npm run demo`: runs examples/jest, examples/vitest, examples/mocha, examples/playwright and examples/node-test in fake Buildkite jobs (the testkit's
 // fake Agent API and Job API, in this process, on loopback and a Unix socket: no network) and prints what
 // reached "Buildkite". Rows: each runner in its own job; the three side by side in one job; one runner on an
 // agent whose Job API lacks the promise-failure route. Exits 1 if a row made other than one request.
@@ -52,6 +52,20 @@ const runners = {
     env: { PW_TEST_REPORTER: join(probes, 'playwright-probe.cjs'), PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
     failed: (output) => output.match(/^\s*(\d+) failed/m)?.[1],
   },
+  // The example's `npm test` command line (Node's spec reporter and ours), plus the probe as a third reporter.
+  'node --test': {
+    cwd: join(root, 'examples/node-test'),
+    args: () => [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=@promise-failure/node-test',
+      '--test-reporter-destination=stderr',
+      `--test-reporter=${join(probes, 'node-test-probe.mjs')}`,
+      '--test-reporter-destination=stdout',
+    ],
+    failed: (output) => output.match(/^ℹ fail (\d+)/m)?.[1],
+  },
 };
 
 /** A clean environment: nothing of a real Buildkite job this might run in, no colours. */
@@ -93,7 +107,7 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
   try {
     const runs = await Promise.all(
       names.map((name) => {
-        const probe = join(directory, `${name}.failures`);
+        const probe = join(directory, `${name.replace(/\W+/g, '-')}.failures`);
         const env = {
           ...baseEnv(),
           ...buildkite.env,
@@ -131,7 +145,7 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
       label,
       failed,
       requests: requests.length,
-      debounced: Math.max(0, failed - requests.length),
+      failedWithoutRequest: Math.max(0, failed - requests.length),
       ms: accepted && Number.isFinite(firstFailure) ? accepted.at - firstFailure : undefined,
       runs,
       problems,
@@ -147,6 +161,7 @@ const plan = [
   { label: 'vitest', names: ['vitest'] },
   { label: 'mocha', names: ['mocha'] },
   { label: 'playwright', names: ['playwright'] },
+  { label: 'node --test', names: ['node --test'] },
   { label: 'jest + vitest + mocha + playwright, side by side in one job', names: ['jest', 'vitest', 'mocha', 'playwright'] },
   { label: 'vitest, Job API without the route (¹)', names: ['vitest'], jobApi: 'without-route', transport: 'agent-api' },
 ];
@@ -156,12 +171,18 @@ for (const row of plan) {
   rows.push(await runRow(row));
 }
 
-const header = ['runner', 'failed tests', 'requests to the Agent API', 'calls debounced (²)', 'ms from first failure to accepted (³)'];
+const header = [
+  'runner',
+  'failed tests',
+  'requests to the Agent API',
+  'failed tests − requests (²)',
+  'ms from first failure to accepted (³)',
+];
 const cells = rows.map((row) => [
   row.label,
   String(row.failed),
   String(row.requests),
-  String(row.debounced),
+  String(row.failedWithoutRequest),
   row.ms === undefined ? 'n/a' : String(row.ms),
 ]);
 const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
@@ -181,10 +202,11 @@ process.stdout.write(`
 ${table.join('\n')}
 
 (¹) An agent 3.128–3.129: its Job API answers 404 for the route, so the core falls back to the Agent API.
-(²) Failing tests that did not cause a request of their own: failed tests − requests. Each reporter calls
+(²) Failed tests that made no request of their own. Not a count of calls: each reporter calls
     promiseFailure() once per run, on its first final failure (Jest's, when that test's file is done); the
     core then coalesces the runners' calls into one request, through its lock directory and the Job API.
-(³) From the end of the earliest failing test (a probe in the runner notes when each failing test ends)
+(³) From the end of the earliest failing test (a probe in the runner notes when each failing test ends; for
+    node --test, when the runner's own process hears of it)
     to the moment the fake Agent API received the request it accepted (204, no latency added). It includes
     the runner reporting the failure to its main process (Jest: when the whole test file is done) and the
     core's own work; it does not include start-up.

@@ -2,6 +2,10 @@
 // test files of trivial tests, `failures` of them failing (spread evenly over the files), and two configs,
 // with and without the reporter. They are written under the repository's `.tmp/` (git-ignored), so the
 // runners and reporters resolve from its node_modules as in a user's project.
+//
+// `benchRunners` is the list the bench iterates: a new runner is one more entry (its name, the package whose
+// `bin` runs it — `binName` when the bin is not named like the package, `null` for Node itself — and how to
+// write its suite; `failures(n)` when the runner cannot afford the common number of failing tests).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,70 +28,141 @@ function testFile(shape, file, { call, equal, differ }) {
 }
 
 /**
- * Writes one suite per runner under `directory` and returns how to run each, with and without the reporter:
- * `{ jest, vitest, mocha }`, each `{ cwd, with: args, without: args }` (arguments after the runner's bin).
+ * The runners the reporter rows and the profile breakdown measure. Each `generate(directory, shape)` writes a
+ * suite and returns `{ cwd, with: args, without: args }` (arguments after the runner's bin).
  */
-export function generateSuites(directory, shape) {
-  const suites = {};
-
-  const jest = join(directory, 'jest');
-  mkdirSync(join(jest, 'test'), { recursive: true });
-  writeFileSync(join(jest, 'package.json'), '{ "type": "commonjs" }\n');
-  for (const [name, reporters] of [
-    ['with', `['default', '@promise-failure/jest']`],
-    ['without', `['default']`],
-  ]) {
-    writeFileSync(
-      join(jest, `jest.${name}.config.js`),
-      `module.exports = { rootDir: __dirname, testMatch: ['<rootDir>/test/*.test.js'], maxWorkers: 2, reporters: ${reporters} };\n`,
-    );
-  }
-  for (let file = 0; file < shape.files; file++) {
-    writeFileSync(
-      join(jest, 'test', `file-${pad(file)}.test.js`),
-      testFile(shape, file, {
-        call: 'test',
-        equal: (index) => `expect(${index}).toBe(${index});`,
-        differ: (index) => `expect(${index}).toBe(${index + 1});`,
-      }),
-    );
-  }
-  suites.jest = {
-    cwd: jest,
-    with: ['--config=jest.with.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`],
-    without: ['--config=jest.without.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`],
-  };
-
-  const vitest = join(directory, 'vitest');
-  mkdirSync(join(vitest, 'test'), { recursive: true });
-  for (const [name, reporters] of [
-    ['with', `['default', '@promise-failure/vitest']`],
-    ['without', `['default']`],
-  ]) {
-    writeFileSync(
-      join(vitest, `vitest.${name}.config.mjs`),
-      `export default { test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${reporters} } };\n`,
-    );
-  }
-  for (let file = 0; file < shape.files; file++) {
-    writeFileSync(
-      join(vitest, 'test', `file-${pad(file)}.test.js`),
-      `import { describe, expect, test } from 'vitest';\n\n${testFile(shape, file, { call: 'test', equal: (index) => `expect(${index}).toBe(${index});`, differ: (index) => `expect(${index}).toBe(${index + 1});` })}`,
-    );
-  }
-  suites.vitest = { cwd: vitest, with: ['run', '--config=vitest.with.config.mjs'], without: ['run', '--config=vitest.without.config.mjs'] };
-
-  const mocha = join(directory, 'mocha');
-  mkdirSync(join(mocha, 'test'), { recursive: true });
-  writeFileSync(join(mocha, 'package.json'), '{ "type": "commonjs" }\n');
-  for (let file = 0; file < shape.files; file++) {
-    writeFileSync(
-      join(mocha, 'test', `file-${pad(file)}.spec.js`),
-      `const assert = require('node:assert');\n\n${testFile(shape, file, { call: 'it', equal: (index) => `assert.strictEqual(${index}, ${index});`, differ: (index) => `assert.strictEqual(${index}, ${index + 1});` })}`,
-    );
-  }
-  const mochaArgs = ['--parallel', '--jobs=2', '--no-config', 'test/*.spec.js'];
-  suites.mocha = { cwd: mocha, with: [...mochaArgs, '--reporter=@promise-failure/mocha'], without: [...mochaArgs, '--reporter=spec'] };
-
-  return suites;
-}
+export const benchRunners = [
+  {
+    name: 'jest',
+    bin: 'jest',
+    generate(directory, shape) {
+      const jest = join(directory, 'jest');
+      mkdirSync(join(jest, 'test'), { recursive: true });
+      writeFileSync(join(jest, 'package.json'), '{ "type": "commonjs" }\n');
+      for (const [name, reporters] of [
+        ['with', `['default', '@promise-failure/jest']`],
+        ['without', `['default']`],
+      ]) {
+        writeFileSync(
+          join(jest, `jest.${name}.config.js`),
+          `module.exports = { rootDir: __dirname, testMatch: ['<rootDir>/test/*.test.js'], maxWorkers: 2, reporters: ${reporters} };\n`,
+        );
+      }
+      for (let file = 0; file < shape.files; file++) {
+        writeFileSync(
+          join(jest, 'test', `file-${pad(file)}.test.js`),
+          testFile(shape, file, {
+            call: 'test',
+            equal: (index) => `expect(${index}).toBe(${index});`,
+            differ: (index) => `expect(${index}).toBe(${index + 1});`,
+          }),
+        );
+      }
+      return {
+        cwd: jest,
+        with: ['--config=jest.with.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`],
+        without: ['--config=jest.without.config.js', `--cacheDirectory=${join(directory, 'jest-cache')}`],
+      };
+    },
+  },
+  {
+    name: 'vitest',
+    bin: 'vitest',
+    generate(directory, shape) {
+      const vitest = join(directory, 'vitest');
+      mkdirSync(join(vitest, 'test'), { recursive: true });
+      for (const [name, reporters] of [
+        ['with', `['default', '@promise-failure/vitest']`],
+        ['without', `['default']`],
+      ]) {
+        writeFileSync(
+          join(vitest, `vitest.${name}.config.mjs`),
+          `export default { test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${reporters} } };\n`,
+        );
+      }
+      for (let file = 0; file < shape.files; file++) {
+        writeFileSync(
+          join(vitest, 'test', `file-${pad(file)}.test.js`),
+          `import { describe, expect, test } from 'vitest';\n\n${testFile(shape, file, { call: 'test', equal: (index) => `expect(${index}).toBe(${index});`, differ: (index) => `expect(${index}).toBe(${index + 1});` })}`,
+        );
+      }
+      return { cwd: vitest, with: ['run', '--config=vitest.with.config.mjs'], without: ['run', '--config=vitest.without.config.mjs'] };
+    },
+  },
+  {
+    name: 'mocha',
+    bin: 'mocha',
+    generate(directory, shape) {
+      const mocha = join(directory, 'mocha');
+      mkdirSync(join(mocha, 'test'), { recursive: true });
+      writeFileSync(join(mocha, 'package.json'), '{ "type": "commonjs" }\n');
+      for (let file = 0; file < shape.files; file++) {
+        writeFileSync(
+          join(mocha, 'test', `file-${pad(file)}.spec.js`),
+          `const assert = require('node:assert');\n\n${testFile(shape, file, { call: 'it', equal: (index) => `assert.strictEqual(${index}, ${index});`, differ: (index) => `assert.strictEqual(${index}, ${index + 1});` })}`,
+        );
+      }
+      const mochaArgs = ['--parallel', '--jobs=2', '--no-config', 'test/*.spec.js'];
+      return { cwd: mocha, with: [...mochaArgs, '--reporter=@promise-failure/mocha'], without: [...mochaArgs, '--reporter=spec'] };
+    },
+  },
+  {
+    name: 'playwright',
+    bin: '@playwright/test',
+    binName: 'playwright',
+    // Playwright starts a new worker process after every failing test (a second or more each, under load):
+    // the common 500 failures would measure worker restarts. One failing test per file is a failing run.
+    failures: (failures, shape) => Math.min(failures, shape.files),
+    generate(directory, shape) {
+      const playwright = join(directory, 'playwright');
+      mkdirSync(join(playwright, 'tests'), { recursive: true });
+      writeFileSync(join(playwright, 'package.json'), '{ "type": "commonjs" }\n');
+      for (const [name, reporter] of [
+        ['with', `[['dot'], ['@promise-failure/playwright']]`],
+        ['without', `[['dot']]`],
+      ]) {
+        writeFileSync(
+          join(playwright, `playwright.${name}.config.js`),
+          `module.exports = { testDir: 'tests', workers: 2, retries: 0, reporter: ${reporter} };\n`,
+        );
+      }
+      for (let file = 0; file < shape.files; file++) {
+        const body = testFile(shape, file, {
+          call: 'test',
+          equal: (index) => `expect(${index}).toBe(${index});`,
+          differ: (index) => `expect(${index}).toBe(${index + 1});`,
+        });
+        writeFileSync(
+          join(playwright, 'tests', `file-${pad(file)}.spec.js`),
+          `const { test, expect } = require('@playwright/test');\n\n${body.replace(/^describe\(/, 'test.describe(')}`,
+        );
+      }
+      return {
+        cwd: playwright,
+        with: ['test', '--config=playwright.with.config.js'],
+        without: ['test', '--config=playwright.without.config.js'],
+      };
+    },
+  },
+  {
+    name: 'node-test',
+    bin: null,
+    generate(directory, shape) {
+      const nodeTest = join(directory, 'node-test');
+      mkdirSync(join(nodeTest, 'test'), { recursive: true });
+      for (let file = 0; file < shape.files; file++) {
+        writeFileSync(
+          join(nodeTest, 'test', `file-${pad(file)}.test.mjs`),
+          `import assert from 'node:assert';\nimport { describe, it } from 'node:test';\n\n${testFile(shape, file, { call: 'it', equal: (index) => `assert.strictEqual(${index}, ${index});`, differ: (index) => `assert.strictEqual(${index}, ${index + 1});` })}`,
+        );
+      }
+      const dot = ['--test', '--test-reporter=dot', '--test-reporter-destination=stdout'];
+      const files = Array.from({ length: shape.files }, (_, file) => `test/file-${pad(file)}.test.mjs`);
+      return {
+        cwd: nodeTest,
+        with: [...dot, '--test-reporter=@promise-failure/node-test', '--test-reporter-destination=stderr', ...files],
+        without: [...dot, ...files],
+      };
+    },
+  },
+];

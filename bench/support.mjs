@@ -6,11 +6,7 @@ import { join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
 
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+export { median } from './stats.mjs';
 
 const scratchDirectories = new Set();
 

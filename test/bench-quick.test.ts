@@ -11,10 +11,10 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'bench/bench.mjs'), '--quick'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    timeout: 240_000,
+    timeout: 600_000,
   });
   expect(run.code, run.stderr).toBe(0);
-  expect(run.stdout).toContain('| scenario | figure | ratio | target |');
+  expect(run.stdout).toContain('| scenario | figure | ratio | target | load |');
   const lines = run.stdout.split('\n');
   for (const row of [
     'repeated call in one process, after the first',
@@ -22,6 +22,8 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
     'fresh process, exit status already recorded by another',
     'takeover after SIGKILL of the holder',
     "import '@promise-failure/core'",
+    'cold path: fresh process, nothing recorded',
+    'waiter CPU per second waited',
     'jest reporter, passing suite',
     'jest reporter, 20 failures',
     'vitest reporter, passing suite',
@@ -38,4 +40,15 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
   const failingRows = lines.filter((line) => / reporter, \d+ failures/.test(line));
   expect(failingRows).toHaveLength(3);
   for (const line of failingRows) expect(line).toContain('; 1 request per run');
-}, 300_000);
+  // The profile breakdown: a row per runner's main thread, and the declaration's worker thread.
+  expect(run.stdout).toContain("## Where a failing run's time goes");
+  for (const runner of ['jest', 'vitest', 'mocha']) {
+    expect(lines.filter((line) => line.startsWith(`| ${runner} | runner's main thread, with the reporter`))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith(`| ${runner} | the declaration's worker thread`))).toHaveLength(1);
+  }
+  // The "final failure → request" table: one row per runner and mode, each with a figure.
+  expect(run.stdout).toContain('## Final failure → request');
+  const latencyRows = lines.filter((line) => /^\| (jest|vitest|mocha) \| reporter/.test(line));
+  expect(latencyRows.length).toBeGreaterThanOrEqual(4);
+  for (const line of latencyRows) expect(line).toMatch(/\| \d+ ms \| \d+ ms \| 1 \|/);
+}, 660_000);

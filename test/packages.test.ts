@@ -15,7 +15,10 @@ const specifiers = [
   '@promise-failure/mocha',
   '@promise-failure/mocha/register',
   '@promise-failure/playwright',
+  '@promise-failure/node-test',
 ] as const;
+
+type Specifier = (typeof specifiers)[number];
 
 interface Shape {
   type: string;
@@ -49,7 +52,7 @@ for (const specifier of specifiers) result.cjs[specifier] = describe(require(spe
 process.stdout.write(JSON.stringify(result));
 `;
 
-async function loadAll(): Promise<{ esm: Record<string, Shape>; cjs: Record<string, Shape> }> {
+async function loadAll(): Promise<{ esm: Record<Specifier, Shape>; cjs: Record<Specifier, Shape> }> {
   const run = await runProcess(process.execPath, ['--input-type=module', '--eval', describeModules], { cwd: here, env, timeout: 30_000 });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
@@ -108,16 +111,28 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
   it.each(['esm', 'cjs'] as const)('@promise-failure/mocha/register (%s) loads, with configure()', (system) => {
     expect(loaded[system]['@promise-failure/mocha/register'].exports).toMatchObject({ configure: 'function' });
   });
+
+  it('@promise-failure/node-test: import() gives the reporter (an async generator function) as default export', () => {
+    expect(loaded.esm['@promise-failure/node-test'].exports).toEqual({ default: 'function' });
+    expect(loaded.esm['@promise-failure/node-test'].defaultName).toBe('promiseFailureReporter');
+  });
+
+  it('@promise-failure/node-test: require() gives the reporter itself (what a CommonJS script composes onto run())', () => {
+    expect(loaded.cjs['@promise-failure/node-test'].type).toBe('function');
+    expect(loaded.cjs['@promise-failure/node-test'].name).toBe('promiseFailureReporter');
+  });
 });
 
-it('every published package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
+// `npm run check:packages`, the same as at release: it packs each package three times (publint, attw, npm pack),
+// which takes minutes on a loaded 2-core machine.
+it('every published package passes publint (strict) and attw (node16 and bundler), packed locally, with its LICENSE', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'test/support/check-packages.mjs')], {
     cwd: root,
     env,
-    timeout: 120_000,
+    timeout: 290_000,
   });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
-  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha', 'playwright'])
+  for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha', 'playwright', 'node-test'])
     expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
-});
+}, 300_000);

@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.config.base';
 
-export default packageConfig(['src/index.ts'], { noExternal: ['@promise-failure/reporting'] });
+export default packageConfig(['src/index.ts'], { noExternal: ['@promise-failure/reporting'], shims: true });

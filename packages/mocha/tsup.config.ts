@@ -1,3 +1,7 @@
 import { packageConfig } from '../../tsup.config.base';
 
-export default packageConfig(['src/index.ts', 'src/register.ts'], { cjsInterop: true, noExternal: ['@promise-failure/reporting'] });
+export default packageConfig(['src/index.ts', 'src/register.ts'], {
+  cjsInterop: true,
+  noExternal: ['@promise-failure/reporting'],
+  shims: true,
+});

@@ -91,7 +91,10 @@ describe('transient failures across processes (guarantee 2)', () => {
     // the point is the same job and the same lock directory.
     await fake.close();
     const healthy = await fakeBuildkite({ jobApi: 'none', jobId: fake.jobId });
-    const later = await runCaller({ ...env, ...healthy.env }, 3);
+    const later = await runCaller(
+      { ...env, ...healthy.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR },
+      3,
+    );
     expect(later.accepted).toBe(3);
     expect(later.outcomes.declared).toBe(1);
     expect(healthy.agentApiRequests()).toHaveLength(1);

@@ -21,11 +21,26 @@ describe('PromiseFailureReporter', () => {
     ]);
   });
 
-  test('never throws into Jest, whatever it is given', async () => {
+  test('never throws into Jest, whatever it is given, and says so once per hook', async () => {
     const lines = captureStderr();
     const reporter = new PromiseFailureReporter(undefined, undefined, undefined);
     expect(() => reporter.onTestFileResult(undefined, undefined as never)).not.toThrow();
+    expect(() => reporter.onTestFileResult(undefined, undefined as never)).not.toThrow();
     await expect(reporter.onRunComplete(undefined, undefined as never)).resolves.toBeUndefined();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^promise-failure: internal error in onTestFileResult: TypeError: /);
+    expect(lines[1]).toMatch(/^promise-failure: internal error in onRunComplete: TypeError: /);
+  });
+
+  test('testFailureExitCode: 0: the run cannot fail, so nothing is promised or printed', async () => {
+    const lines = captureStderr();
+    const reporter = new PromiseFailureReporter({ testFailureExitCode: 0 }, {});
+    reporter.onTestFileResult(undefined, {
+      testFilePath: '/x.test.js',
+      numFailingTests: 1,
+      testResults: [{ ancestorTitles: [], title: 't', status: 'failed' }],
+    });
+    await reporter.onRunComplete(undefined, { numFailedTests: 1, numRuntimeErrorTestSuites: 0 });
     expect(lines).toEqual([]);
   });
 

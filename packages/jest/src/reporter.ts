@@ -1,4 +1,5 @@
-import { type Declaration, type ReporterSettings, resolveSettings, startDeclaration } from '@promise-failure/reporting';
+import { writeSync } from 'node:fs';
+import { guard, printLine, type ReporterRun, reportInternalError, startReporterRun } from '@promise-failure/reporting';
 import type { JestAggregatedResult, JestGlobalConfig, JestTestFileResult } from './jest-types.js';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { findRunFailure, findTestFileFailure } from './reason.js';
@@ -9,51 +10,63 @@ import { findRunFailure, findTestFileFailure } from './reason.js';
  *
  * It acts on whole test files, never on `onTestCaseResult`: that fires once per attempt under
  * `jest.retryTimes`, and a failed attempt that is retried and passes must not turn the job red.
- * Every hook catches everything and nothing is returned from `getLastError`: either would fail a green run.
+ * Every hook is guarded and there is no `getLastError`: a throw from either would fail a green run.
  */
 export class PromiseFailureReporter {
-  readonly #settings: ReporterSettings | undefined;
-  readonly #updateSnapshot: string | undefined;
-  #declaration: Declaration | undefined;
+  readonly #run: ReporterRun;
+  #updateSnapshot: string | undefined;
 
   constructor(globalConfig?: JestGlobalConfig, options?: PromiseFailureReporterOptions, _context?: unknown) {
+    // With `testFailureExitCode: 0` the run cannot fail, so there is nothing to promise.
+    this.#run = startReporterRun('@promise-failure/jest', options, { canFail: () => Number(globalConfig?.testFailureExitCode) !== 0 });
     try {
-      const settings = resolveSettings('@promise-failure/jest', options);
-      // With `testFailureExitCode: 0` the run cannot fail, so there is nothing to promise.
-      if (settings === undefined || Number(globalConfig?.testFailureExitCode) === 0) return;
-      this.#settings = settings;
       this.#updateSnapshot = globalConfig?.updateSnapshot;
-    } catch {
-      // Never throw into Jest.
+    } catch (error) {
+      reportInternalError('constructor', error);
     }
   }
 
-  onTestFileResult(_test: unknown, testResult: JestTestFileResult): void {
-    try {
-      if (this.#settings === undefined || this.#declaration !== undefined) return;
-      const reason = findTestFileFailure(testResult, { cwd: process.cwd(), updateSnapshot: this.#updateSnapshot });
-      if (reason !== undefined) this.#declare(this.#settings, reason);
-    } catch {
-      // Never throw into Jest.
-    }
-  }
+  readonly onTestFileResult = guard('onTestFileResult', (_test: unknown, testResult: JestTestFileResult): void => {
+    if (this.#run.settings === undefined || this.#run.failed) return;
+    const reason = findTestFileFailure(testResult, { cwd: process.cwd(), updateSnapshot: this.#updateSnapshot });
+    if (reason !== undefined) this.#run.fail(() => reason);
+  });
 
   /** Jest awaits this before it exits, also with `--forceExit` and `--bail` (which can call it twice). */
-  async onRunComplete(_testContexts: unknown, results: JestAggregatedResult): Promise<void> {
-    try {
-      const settings = this.#settings;
-      if (settings === undefined) return;
-      if (this.#declaration === undefined) {
-        const reason = findRunFailure(results);
-        if (reason !== undefined) this.#declare(settings, reason);
-      }
-      await this.#declaration?.flush(settings.flushTimeout);
-    } catch {
-      // Never throw into Jest.
+  readonly onRunComplete = guard('onRunComplete', async (_testContexts: unknown, results: JestAggregatedResult): Promise<void> => {
+    if (this.#run.settings === undefined) return;
+    if (!this.#run.failed) {
+      const reason = findRunFailure(results);
+      if (reason !== undefined) this.#run.fail(() => reason);
     }
-  }
+    await this.#run.finish(printAfterJest);
+  });
+}
 
-  #declare(settings: ReporterSettings, reason: string): void {
-    this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason, timeout: settings.timeout });
-  }
+/**
+ * Jest calls its summary reporter after every custom one (it adds it last), so a line printed here would
+ * come before `Tests: 1 failed` and, with one worker, right after the status line's escape sequences. The
+ * wait for Buildkite happens in `onRunComplete`; the line itself is printed once Jest's own output is done:
+ * on the next turn of the event loop, or when the process exits first (`--forceExit` exits within the same
+ * turn), whichever comes first. Jest's `--forceExit` also replaces `process.stderr.write` with a function that
+ * drops everything before it exits, so at exit the line is written to the file descriptor itself.
+ */
+function printAfterJest(line: string): void {
+  let printed = false;
+  const onExit = () => {
+    if (printed) return;
+    printed = true;
+    try {
+      writeSync(process.stderr.fd ?? 2, `${line}\n`);
+    } catch {
+      // Nowhere to say it.
+    }
+  };
+  process.once('exit', onExit);
+  setImmediate(() => {
+    if (printed) return;
+    printed = true;
+    process.removeListener('exit', onExit);
+    printLine(line);
+  });
 }

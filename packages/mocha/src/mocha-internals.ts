@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
+import { reportInternalError } from '@promise-failure/reporting';
 
 /*
  * This package must drive the Mocha that is running, which is not necessarily the `mocha` it would
@@ -119,7 +120,10 @@ function readCliOptions(mochaFilename: string): Record<string, unknown> | undefi
       const { loadOptions } = requireFromMocha(file) as { loadOptions?: (argv: string[]) => Record<string, unknown> };
       if (typeof loadOptions === 'function') return loadOptions(process.argv.slice(2));
     }
-  } catch {}
+  } catch (error) {
+    // Mocha's own reader failed (it may exit on a bad .mocharc itself): the instance's options decide.
+    reportInternalError('reading Mocha options', error);
+  }
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { resolveReporterOptions } from '@promise-failure/reporting';
 import { describe, expect, it } from 'vitest';
-import { parseOptions, parseOptionValue, splitReporterOption } from './options.js';
+import { findMisspeltOptions, parseOptions, parseOptionValue, splitReporterOption } from './options.js';
 
 describe('parseOptionValue', () => {
   it.each([
@@ -56,5 +56,22 @@ describe('splitReporterOption', () => {
       theirs: { output: 'results.xml' },
     });
     expect(splitReporterOption(undefined)).toEqual({ reporter: undefined, ours: {}, theirs: {} });
+  });
+});
+
+describe('findMisspeltOptions', () => {
+  it('finds keys meant for us: case, dashes, underscores, one letter off', () => {
+    expect(findMisspeltOptions(['exitstatus', 'flush-timeout', 'exit_status', 'exitStatuss', 'ignoreouterretries', 'timout'])).toEqual([
+      { given: 'exitstatus', meant: 'exitStatus' },
+      { given: 'flush-timeout', meant: 'flushTimeout' },
+      { given: 'exit_status', meant: 'exitStatus' },
+      { given: 'exitStatuss', meant: 'exitStatus' },
+      { given: 'ignoreouterretries', meant: 'ignoreOuterRetries' },
+      { given: 'timout', meant: 'timeout' },
+    ]);
+  });
+
+  it('leaves the inner reporter’s own options alone', () => {
+    expect(findMisspeltOptions(['output', 'mochaFile', 'suiteTitle', 'reporterEnabled', 'exitStatus'])).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import { optionNames } from '@promise-failure/reporting';
 
 /**
- * Options of the Mocha reporter and of `@promise-failure/mocha/register`. (A type alias, the same for the
- * three reporters, checked by the type tests.)
+ * Options of the Mocha reporter (`--reporter-option k=v`) and of `@promise-failure/mocha/register`
+ * (`configure()`). (A type alias, the same for every reporter, checked by the type tests.)
  */
-export type PromiseFailureMochaOptions = {
+export type PromiseFailureReporterOptions = {
   /**
    * The exit status to promise to Buildkite: an integer from 1 to 255.
    * @default `BUILDKITE_PROMISE_FAILURE_EXIT_STATUS`, else 1
@@ -37,6 +37,9 @@ export type PromiseFailureMochaOptions = {
    */
   readonly ignoreOuterRetries?: boolean;
 };
+
+/** The former name of {@link PromiseFailureReporterOptions}, kept for existing code. */
+export type PromiseFailureMochaOptions = PromiseFailureReporterOptions;
 
 /**
  * `--reporter-option k=v` gives strings: `"2"` → 2, `"true"` → true, `"false"` → false. Anything else,
@@ -75,4 +78,34 @@ export function splitReporterOption(reporterOption: Readonly<Record<string, unkn
     else theirs[key] = value;
   }
   return { reporter: reporterOption.reporter, ours, theirs };
+}
+
+/**
+ * Keys meant for us but misspelt (`exitstatus`, `flush-timeout`, `exitStatuss`): the same name but for case,
+ * `-` and `_`, or one letter away. Any other unknown key is the inner reporter's, and goes to it silently.
+ */
+export function findMisspeltOptions(keys: readonly string[]): { given: string; meant: string }[] {
+  const found: { given: string; meant: string }[] = [];
+  for (const given of keys) {
+    const normalized = normalize(given);
+    const meant = optionNames.find((name) => {
+      const candidate = normalize(name);
+      return candidate === normalized || isOneEditApart(candidate, normalized);
+    });
+    if (meant !== undefined && meant !== given) found.push({ given, meant });
+  }
+  return found;
+}
+
+function normalize(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
+}
+
+/** One insertion, deletion or substitution apart. */
+function isOneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

@@ -42,12 +42,16 @@ export function buildFailureReason(runnable: FailedRunnable | undefined, error: 
   let titles: string[] = [];
   try {
     titles = runnable?.titlePath?.() ?? [];
-  } catch {}
+  } catch {
+    // A runnable replayed from a `--parallel` worker may lack a working titlePath: try the next name.
+  }
   if (titles.length === 0) {
     try {
       const full = runnable?.fullTitle?.();
       if (full) titles = [full];
-    } catch {}
+    } catch {
+      // Likewise: fall back to the plain title.
+    }
   }
   if (titles.length === 0 && runnable?.title) titles = [runnable.title];
   const name = titles.filter((title) => title !== '').join(separator);

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { defaultSettings, resolveSettings } from '@promise-failure/reporting';
+import { guard, reportInternalError } from '@promise-failure/reporting';
 import { installLoadFailureHook, isPromiseFailureReporter, registeredOptions, setRegisteredOptions } from './load-failure.js';
 import { findLoadedMochas, findMocha, type MochaConstructor, type MochaInstance } from './mocha-internals.js';
-import { type PromiseFailureMochaOptions, parseOptions } from './options.js';
-import { RunObserver } from './run-observer.js';
+import { type PromiseFailureReporterOptions, parseOptions } from './options.js';
+import { finishMochaRun, listenForFailures, startMochaRun } from './run-observer.js';
 
-export type { PromiseFailureMochaOptions } from './options.js';
+export type { PromiseFailureMochaOptions, PromiseFailureReporterOptions } from './options.js';
 
 /*
  * `mocha --require @promise-failure/mocha/register` keeps whatever reporter the user chose. Mocha has no
@@ -23,31 +23,31 @@ function wrapRun(Mocha: MochaConstructor): void {
   const originalRun = prototype.run as MochaInstance['run'] & Record<symbol, unknown>;
   if (typeof originalRun !== 'function' || originalRun[wrapped]) return;
 
-  const run = function (this: MochaInstance, fn?: (failures: number) => void) {
-    const options = registeredOptions();
+  const wrappedRun = function (this: MochaInstance, fn?: (failures: number) => void) {
+    const registered = registeredOptions();
     const Reporter = this._reporter;
-    if (!options || this.options?.isWorker || isPromiseFailureReporter(Reporter) || typeof Reporter !== 'function') {
+    if (!registered || this.options?.isWorker || isPromiseFailureReporter(Reporter) || typeof Reporter !== 'function') {
       return originalRun.call(this, fn);
     }
-    const observer = new RunObserver(options, this.options, findMocha(this));
+    const run = startMochaRun('@promise-failure/mocha/register', registered.options, this.options, findMocha(this));
+    if (run.settings === undefined) return originalRun.call(this, fn);
+    const listen = guard('run', (runner: never) => listenForFailures(runner, run));
     // A named function, not an arrow: Mocha calls it with `new`.
     this._reporter = function ObservedReporter(runner: never, reporterOptions: unknown) {
-      try {
-        observer.listen(runner);
-      } catch {}
+      listen(runner);
       return Reflect.construct(Reporter as new (...args: unknown[]) => object, [runner, reporterOptions]);
     };
     try {
       return originalRun.call(this, (failures: number) => {
-        const finish = () => fn?.(failures);
-        observer.finish(failures).then(finish, finish);
+        // `finishMochaRun` never rejects (guarded).
+        void Promise.resolve(finishMochaRun(run, failures)).then(() => fn?.(failures));
       });
     } finally {
       this._reporter = Reporter;
     }
   };
-  Object.defineProperty(run, wrapped, { value: true });
-  prototype.run = run;
+  Object.defineProperty(wrappedRun, wrapped, { value: true });
+  prototype.run = wrappedRun;
 }
 
 function install(): void {
@@ -56,7 +56,9 @@ function install(): void {
     // Loaded before Mocha itself (e.g. `node -r`): load the project's Mocha, which its CLI will reuse.
     try {
       createRequire(path.join(process.cwd(), 'noop.js'))('mocha');
-    } catch {}
+    } catch {
+      // No Mocha here to hook: there is no Mocha run to observe either.
+    }
     mochas = findLoadedMochas();
   }
   for (const { Mocha } of mochas) {
@@ -67,16 +69,20 @@ function install(): void {
 
 /**
  * Sets the options of `@promise-failure/mocha/register` (call it from a `--require`d file of your own).
- * An invalid option prints one warning and turns it off.
+ * They are checked when the run starts, in Mocha's main process: an invalid option prints one warning
+ * there and turns it off.
  */
-export function configure(options: PromiseFailureMochaOptions = {}): void {
+export function configure(options: PromiseFailureReporterOptions = {}): void {
   try {
-    const settings = resolveSettings('@promise-failure/mocha/register', parseOptions(options));
-    setRegisteredOptions(settings ?? { ...defaultSettings, enabled: false });
-  } catch {}
+    setRegisteredOptions(parseOptions(options));
+  } catch (error) {
+    reportInternalError('configure', error);
+  }
 }
 
 try {
-  if (!registeredOptions()) setRegisteredOptions(defaultSettings);
+  if (!registeredOptions()) setRegisteredOptions({});
   install();
-} catch {}
+} catch (error) {
+  reportInternalError('register', error);
+}

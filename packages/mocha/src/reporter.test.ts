@@ -68,6 +68,16 @@ describe('PromiseFailureReporter', () => {
     expect(InnerReporter.instances[0]!.doneCalls).toBe(1);
   });
 
+  it('a misspelt option of ours: one line naming it and what was meant; it still goes to the inner reporter', async () => {
+    const runner = new EventEmitter();
+    const reporter = new PromiseFailureReporter(runner, { reporterOption: { reporter: InnerReporter, exitstatus: '2', output: 'x.xml' } });
+    expect(stderr).toEqual([
+      'promise-failure: @promise-failure/mocha: unknown option `exitstatus` (did you mean `exitStatus`?), passed on to the inner reporter\n',
+    ]);
+    expect(InnerReporter.instances[0]!.options.reporterOption).toEqual({ exitstatus: '2', output: 'x.xml' });
+    expect(await finish(reporter, 0)).toBe(0);
+  });
+
   it('a reporter that cannot be loaded: a warning, and spec-less runs still complete', async () => {
     const runner = new EventEmitter();
     const reporter = new PromiseFailureReporter(runner, { reporterOption: { reporter: './does-not-exist.cjs' } });

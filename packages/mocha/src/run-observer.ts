@@ -1,52 +1,42 @@
-import { type Declaration, type ReporterSettings, startDeclaration } from '@promise-failure/reporting';
+import { guard, type ReporterRun, startReporterRun } from '@promise-failure/reporting';
 import { isFailureExitCodeOff, type LoadedMocha, type RunnerLike } from './mocha-internals.js';
 import { buildFailureReason, buildRunFailureReason, type FailedRunnable } from './reason.js';
 
-/**
- * Watches one Mocha run: declares on its first `'fail'` (final in Mocha: an attempt that will be
- * retried emits `'retry'` instead; failing hooks and, in `--parallel`, files that fail to load arrive
- * as `'fail'` too) unless the run cannot fail, and waits for the declaration when the run completes.
+/*
+ * What the reporter, `register` and the load-failure hook share: a Mocha run adapted to the reporter kit.
+ * Mocha's `'fail'` is final (an attempt that will be retried emits `'retry'` instead; failing hooks and, in
+ * `--parallel`, files that fail to load arrive as `'fail'` too), so each one is a final failure; a run whose
+ * failure exit code is turned off (`--pass-on-failing-test-suite`) cannot fail, so it promises nothing.
  */
-export class RunObserver {
-  readonly #settings: ReporterSettings;
-  readonly #mochaOptions: Record<string, unknown> | undefined;
-  readonly #mocha: LoadedMocha | undefined;
-  #failureExitCodeOff: boolean | undefined;
-  #declaration: Declaration | undefined;
 
-  constructor(settings: ReporterSettings, mochaOptions: Record<string, unknown> | undefined, mocha: LoadedMocha | undefined) {
-    this.#settings = settings;
-    this.#mochaOptions = mochaOptions;
-    this.#mocha = mocha;
-  }
-
-  listen(runner: RunnerLike): void {
-    runner.on('fail', (runnable: FailedRunnable | undefined, error: unknown) => {
-      this.fail(() => buildFailureReason(runnable, error));
-    });
-  }
-
-  /** The run will exit non-zero because of this failure: declare, once, without waiting. Never throws. */
-  fail(reason: () => string): void {
-    try {
-      const settings = this.#settings;
-      if (!settings.enabled || this.#declaration !== undefined) return;
-      this.#failureExitCodeOff ??= isFailureExitCodeOff(this.#mochaOptions, this.#mocha);
-      if (this.#failureExitCodeOff) return;
-      this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason: reason(), timeout: settings.timeout });
-    } catch {}
-  }
-
-  /** At the end of the run: a run that failed without any `'fail'` (e.g. `--fail-zero`) still counts. */
-  async finish(failures: number): Promise<void> {
-    try {
-      if (typeof failures === 'number' && failures > 0) this.fail(() => buildRunFailureReason(failures));
-      await this.flush();
-    } catch {}
-  }
-
-  /** Waits for the declaration, if one started, at most `flushTimeout`, and prints its line. Never rejects. */
-  async flush(): Promise<void> {
-    await this.#declaration?.flush(this.#settings.flushTimeout);
-  }
+/** The rule for one Mocha run: it can fail unless `--pass-on-failing-test-suite` is in force. */
+function mochaRules(mochaOptions: Record<string, unknown> | undefined, mocha: LoadedMocha | undefined) {
+  return { canFail: () => !isFailureExitCodeOff(mochaOptions, mocha) };
 }
+
+/** A run of the reporter, from its raw options (an invalid one turns it off, in one line). */
+export function startMochaRun(
+  packageName: string,
+  options: unknown,
+  mochaOptions: Record<string, unknown> | undefined,
+  mocha: LoadedMocha | undefined,
+): ReporterRun {
+  return startReporterRun(packageName, options, mochaRules(mochaOptions, mocha));
+}
+
+/** Every `'fail'` of the runner is a final failure of the run. */
+export function listenForFailures(runner: RunnerLike, run: ReporterRun): void {
+  runner.on(
+    'fail',
+    guard('fail', (runnable: FailedRunnable | undefined, error: unknown) => run.fail(() => buildFailureReason(runnable, error))),
+  );
+}
+
+/**
+ * At the end of the run: a run that failed without any `'fail'` (e.g. `--fail-zero`) still counts; then the
+ * wait for the declaration and its line. Never rejects.
+ */
+export const finishMochaRun = guard('done', async (run: ReporterRun, failures: number): Promise<void> => {
+  if (typeof failures === 'number' && failures > 0) run.fail(() => buildRunFailureReason(failures));
+  await run.finish();
+});

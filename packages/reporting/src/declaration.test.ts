@@ -1,7 +1,6 @@
 import type { PromiseFailureResult } from '@promise-failure/core';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { type DeclarationCall, describeDeclaration, startDeclaration, waitForDeclaration } from './declaration.js';
-import { captureStderr } from './testing.js';
 
 const accepted: PromiseFailureResult = { outcome: 'declared', accepted: true, exitStatus: 1, transport: 'job-api' };
 const asked = { exitStatus: 1, flushTimeout: 1_000 };
@@ -21,6 +20,16 @@ describe('describeDeclaration', () => {
     );
     expect(describeDeclaration({ result: { outcome: 'debounced', accepted: true, exitStatus: 3 } }, unset)).toBe(
       'promise-failure: promised exit status 3 to Buildkite (debounced)',
+    );
+  });
+
+  test("the core's warning (processes could not share) is appended to the one line", () => {
+    const warning = 'BUILDKITE_PROMISE_FAILURE_LOCK_DIR "locks" is relative: this process declared on its own';
+    expect(describeDeclaration({ result: { ...accepted, warning } }, asked)).toBe(
+      `promise-failure: promised exit status 1 to Buildkite (declared via job-api); ${warning}`,
+    );
+    expect(describeDeclaration({ result: { ...accepted, accepted: false, error: 'Buildkite answered 409', warning } }, asked)).toBe(
+      `promise-failure: could not promise exit status 1 to Buildkite: Buildkite answered 409; ${warning}`,
     );
   });
 
@@ -76,10 +85,10 @@ describe('describeDeclaration', () => {
       'BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS must be a positive integer, got "x"',
       'BUILDKITE_AGENT_ENDPOINT must be an http(s) URL, got "x"',
     ]) {
-      const skipped = { outcome: 'skipped', accepted: false, exitStatus: 1, error, code } as PromiseFailureResult;
+      const skipped: PromiseFailureResult = { outcome: 'skipped', accepted: false, exitStatus: 1, error, code };
       expect(describeDeclaration({ result: skipped }, asked)).toBe(`promise-failure: did not promise the failure to Buildkite: ${error}`);
       // Without the code, the same words are not enough.
-      expect(describeDeclaration({ result: { ...skipped, code: undefined } as PromiseFailureResult }, asked)).toBeUndefined();
+      expect(describeDeclaration({ result: { ...skipped, code: undefined } }, asked)).toBeUndefined();
     }
   });
 });
@@ -135,26 +144,5 @@ describe('startDeclaration and waitForDeclaration', () => {
     expect(await waitForDeclaration(declaration, 1_000)).toBe(
       'promise-failure: could not promise the failure to Buildkite: Expected `timeout` to be a positive integer (ms), got 0.',
     );
-  });
-
-  test('flush prints the line once, however often it is called', async () => {
-    const lines = captureStderr();
-    const declaration = startDeclaration({ exitStatus: 1, reason: 'r', timeout: undefined }, async () => accepted);
-    const first = declaration.flush(1_000);
-    expect(declaration.flush(1_000)).toBe(first);
-    await first;
-    await declaration.flush(1_000);
-    expect(lines).toEqual(['promise-failure: promised exit status 1 to Buildkite (declared via job-api)\n']);
-  });
-
-  test('flush prints nothing when skipped silently', async () => {
-    const lines = captureStderr();
-    const declaration = startDeclaration({ exitStatus: 1, reason: 'r', timeout: undefined }, async () => ({
-      outcome: 'skipped',
-      accepted: false,
-      exitStatus: 1,
-    }));
-    await declaration.flush(1_000);
-    expect(lines).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { PromiseFailureResult } from '@promise-failure/core';
+import { declareInWorker } from './declare-in-worker.js';
+import { reportInternalError } from './guard.js';
 import { firstLine } from './reason.js';
-import { printLine } from './stderr.js';
 
 export interface DeclarationRequest {
   readonly reason: string;
@@ -30,12 +31,6 @@ export interface Declaration {
   readonly settled: Promise<SettledDeclaration>;
   /** Stop waiting for it: the core drops its timers and sockets (a declaration others share carries on). */
   readonly abandon: () => void;
-  /**
-   * Waits for the declaration at most `flushTimeout` ms and prints its one line to stderr (nothing outside
-   * Buildkite or when turned off). Only the first call waits and prints; later ones (Jest's `--bail` ends
-   * a run twice) return the same promise. Never rejects.
-   */
-  readonly flush: (flushTimeout: number) => Promise<void>;
 }
 
 /**
@@ -57,22 +52,13 @@ export function startDeclaration(request: DeclarationRequest, declare: DeclareFu
       (result): SettledDeclaration => ({ result }),
       (error: unknown): SettledDeclaration => ({ error }),
     );
-  let flushed: Promise<void> | undefined;
-  const declaration: Declaration = {
-    exitStatus: request.exitStatus,
-    settled,
-    abandon: () => controller.abort(),
-    flush: (flushTimeout) => {
-      flushed ??= waitForDeclaration(declaration, flushTimeout).then((line) => {
-        if (line !== undefined) printLine(line);
-      });
-      return flushed;
-    },
-  };
-  return declaration;
+  return { exitStatus: request.exitStatus, settled, abandon: () => controller.abort() };
 }
 
 async function declareWithCore(call: DeclarationCall): Promise<PromiseFailureResult> {
+  // Off the runner's thread where a worker thread can be started (declare-in-worker.ts says why).
+  const inWorker = declareInWorker(call);
+  if (inWorker !== undefined) return inWorker;
   const { promiseFailure } = await import('@promise-failure/core');
   return promiseFailure(call);
 }
@@ -91,7 +77,8 @@ export async function waitForDeclaration(declaration: Declaration, flushTimeout:
     const settled = await Promise.race([declaration.settled, timedOut]);
     if (settled === 'timed out') declaration.abandon();
     return describeDeclaration(settled, { exitStatus: declaration.exitStatus, flushTimeout });
-  } catch {
+  } catch (error) {
+    reportInternalError('finish', error);
     return undefined;
   } finally {
     clearTimeout(timer);
@@ -119,22 +106,19 @@ export function describeDeclaration(
   if ('error' in settled) return `promise-failure: could not promise ${asked} to Buildkite: ${firstLineOf(settled.error)}`;
   const { result } = settled;
   if (result.outcome === 'skipped') {
-    return codeOf(result) === invalidEnvironmentCode && result.error !== undefined
+    return result.code === invalidEnvironmentCode && result.error !== undefined
       ? `promise-failure: did not promise the failure to Buildkite: ${result.error}`
       : undefined;
   }
+  // The core's `warning` (processes on this machine could not share the declaration) must reach the user,
+  // not only the debug output: it is appended to the one line.
+  const warning = result.warning === undefined ? '' : `; ${result.warning}`;
   if (result.accepted) {
     const how = result.transport ? `${result.outcome} via ${result.transport}` : result.outcome;
-    return `promise-failure: promised exit status ${result.exitStatus} to Buildkite (${how})`;
+    return `promise-failure: promised exit status ${result.exitStatus} to Buildkite (${how})${warning}`;
   }
   const why = result.error ?? (result.upstreamStatus ? `Buildkite answered ${result.upstreamStatus}` : 'not accepted');
-  return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}`;
-}
-
-/** `result.code`, read structurally: an older core, or another copy of it, may not set it. */
-function codeOf(result: PromiseFailureResult): string | undefined {
-  const { code } = result as { code?: unknown };
-  return typeof code === 'string' ? code : undefined;
+  return `promise-failure: could not promise exit status ${result.exitStatus} to Buildkite: ${why}${warning}`;
 }
 
 function firstLineOf(error: unknown): string {

@@ -13,26 +13,14 @@
  * }
  * ```
  */
-// Until every reporter is an adapter over `startReporterRun`: the declaration's parts.
-export {
-  type Declaration,
-  describeDeclaration,
-  invalidEnvironmentCode,
-  startDeclaration,
-  waitForDeclaration,
-} from './declaration.js';
 export { guard, reportInternalError } from './guard.js';
 export {
-  defaultSettings,
-  flushTimeoutVariable,
   optionNames,
   type ReporterOptions,
   type ReporterSettings,
   type ResolvedReporterOptions,
   resolveReporterOptions,
-  resolveSettings,
 } from './options.js';
-export { describeOuterRetries, outerRetryVariable, readOuterRetryCount } from './outer-retries.js';
-export { firstLine, formatReason, maxMessageLength, relativePath } from './reason.js';
+export { firstLine, formatReason, relativePath } from './reason.js';
 export { createReporterRun, type ReporterRun, type RunRules, startReporterRun } from './reporter-run.js';
 export { printLine } from './stderr.js';

@@ -23,7 +23,7 @@ export function readOuterRetryCount(env: Readonly<Record<string, string | undefi
 export function describeOuterRetries(count: number): string {
   return (
     `promise-failure: did not promise the failure to Buildkite: ${outerRetryVariable}=${count}, so Buildkite Test Engine's client (bktec) ` +
-    "re-runs failed tests and this run's failures are not final; bktec's own --promise-failure promises after its retries " +
+    "re-runs failed tests and this run's failures are not final; bktec's own --promise-failure (BUILDKITE_TEST_ENGINE_PROMISE_FAILURE=true) promises after its retries " +
     '(the option ignoreOuterRetries: true promises from here anyway)'
   );
 }

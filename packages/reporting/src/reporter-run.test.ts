@@ -214,7 +214,7 @@ describe('outer retries (BUILDKITE_TEST_ENGINE_RETRY_COUNT)', () => {
     expect(lines).toEqual([accepted]);
   });
 
-  test('outside a job, or turned off: silent, as always', async () => {
+  test("outside a job, or turned off (with any of the core's words): silent, as always", async () => {
     vi.stubEnv('BUILDKITE_TEST_ENGINE_RETRY_COUNT', '2');
     const lines = captureStderr();
     vi.stubEnv('BUILDKITE_JOB_ID', undefined as unknown as string);
@@ -222,10 +222,12 @@ describe('outer retries (BUILDKITE_TEST_ENGINE_RETRY_COUNT)', () => {
     outside.fail(() => 'x: t failed');
     await outside.finish();
     vi.stubEnv('BUILDKITE_JOB_ID', fake.jobId);
-    vi.stubEnv('BUILDKITE_PROMISE_FAILURE', 'off');
-    const off = startReporterRun('@promise-failure/x', {});
-    off.fail(() => 'x: t failed');
-    await off.finish();
+    for (const word of ['false', '0', 'off', 'no', ' OFF ']) {
+      vi.stubEnv('BUILDKITE_PROMISE_FAILURE', word);
+      const off = startReporterRun('@promise-failure/x', {});
+      off.fail(() => 'x: t failed');
+      await off.finish();
+    }
     expect(lines).toEqual([]);
   });
 
@@ -240,8 +242,7 @@ describe('outer retries (BUILDKITE_TEST_ENGINE_RETRY_COUNT)', () => {
 });
 
 describe('a bad environment value of the core', () => {
-  // Needs the core's result `code` (PROMISE_FAILURE_INVALID_ENVIRONMENT): enable once the core sets it.
-  test.skip('is said in one line, by its code', async () => {
+  test('is said in one line, by its code (PROMISE_FAILURE_INVALID_ENVIRONMENT)', async () => {
     vi.stubEnv('BUILDKITE_PROMISE_FAILURE_EXIT_STATUS', 'abc');
     const lines = captureStderr();
     const run = startReporterRun('@promise-failure/x', {});
@@ -250,5 +251,30 @@ describe('a bad environment value of the core', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^promise-failure: did not promise the failure to Buildkite: .*BUILDKITE_PROMISE_FAILURE_EXIT_STATUS.*"abc"/);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('finish(print)', () => {
+  test('the line goes where the reporter says, once', async () => {
+    const lines = captureStderr();
+    const printed: string[] = [];
+    const run = startReporterRun('@promise-failure/x', {});
+    run.fail(() => 'x: t failed');
+    await run.finish((line) => printed.push(line));
+    await run.finish((line) => printed.push(`again: ${line}`));
+    expect(printed).toEqual([accepted.trimEnd()]);
+    expect(lines).toEqual([]);
+  });
+
+  test('a print that throws: one internal-error line, and finish still resolves', async () => {
+    const lines = captureStderr();
+    const run = startReporterRun('@promise-failure/x', {});
+    run.fail(() => 'x: t failed');
+    await expect(
+      run.finish(() => {
+        throw new Error('stderr is gone');
+      }),
+    ).resolves.toBeUndefined();
+    expect(lines).toEqual(['promise-failure: internal error in finish: Error: stderr is gone\n']);
   });
 });

@@ -1,8 +1,8 @@
-import { type Declaration, startDeclaration } from './declaration.js';
+import { type Declaration, startDeclaration, waitForDeclaration } from './declaration.js';
 import { reportInternalError } from './guard.js';
 import { type ReporterSettings, resolveSettings } from './options.js';
 import { describeOuterRetries, readOuterRetryCount } from './outer-retries.js';
-import { printLine } from './stderr.js';
+import { printLine, printLineAtExit } from './stderr.js';
 
 /** Whether this run can fail at all (e.g. Jest `testFailureExitCode: 0` → false). Asked once, lazily, at the first final failure. */
 export interface RunRules {
@@ -17,8 +17,12 @@ export interface ReporterRun {
   readonly failed: boolean;
   /** A final failure. The first starts the declaration (`reason()` is called then, once); later calls do nothing. Never throws. */
   fail(reason: () => string): void;
-  /** End of run: waits at most `flushTimeout` and prints the one line (or nothing). Idempotent; never rejects. */
-  finish(): Promise<void>;
+  /**
+   * End of run: waits at most `flushTimeout` and prints the one line (or nothing). Idempotent; never rejects.
+   * `print` is where the line goes, on the first call only (default: stderr at once); Jest's reporter prints
+   * it after Jest's own summary.
+   */
+  finish(print?: (line: string) => void): Promise<void>;
 }
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -42,8 +46,9 @@ export function startReporterRun(packageName: string, options: unknown, rules?: 
 }
 
 /**
- * A run over settings already validated (Mocha's `register` validates them once in `configure()`, then
- * starts a run per Mocha run). `env` is read at the first final failure. Never throws.
+ * A run over settings validated elsewhere (`resolveReporterOptions`), e.g. by a reporter that must check its
+ * options before it knows whether it will run. Settings with `enabled: false` make a run that is off. `env` is
+ * read at the first final failure. Never throws.
  */
 export function createReporterRun(
   settings: ReporterSettings | undefined,
@@ -69,6 +74,8 @@ class LatchedRun implements ReporterRun {
   #declaration: Declaration | undefined;
   #withheldLine: string | undefined;
   #finished: Promise<void> | undefined;
+  /** The one line has been worded (by `finish()`): the exit listener must not add a second. */
+  #said = false;
 
   constructor(settings: ReporterSettings | undefined, rules: RunRules, env: Environment) {
     this.settings = settings;
@@ -92,20 +99,44 @@ class LatchedRun implements ReporterRun {
         return;
       }
       this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason: wordReason(reason), timeout: settings.timeout });
+      this.#sayIfTheProcessExitsFirst(this.#declaration);
     } catch (error) {
       reportInternalError('fail', error);
     }
   }
 
-  finish(): Promise<void> {
-    this.#finished ??= this.#flush().catch((error: unknown) => reportInternalError('finish', error));
+  finish(print: (line: string) => void = printLine): Promise<void> {
+    this.#finished ??= this.#flush(print).catch((error: unknown) => reportInternalError('finish', error));
     return this.#finished;
   }
 
-  async #flush(): Promise<void> {
-    if (this.#withheldLine !== undefined) printLine(this.#withheldLine);
-    if (this.#declaration !== undefined && this.settings !== undefined) await this.#declaration.flush(this.settings.flushTimeout);
+  async #flush(print: (line: string) => void): Promise<void> {
+    const line =
+      this.#declaration !== undefined && this.settings !== undefined
+        ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout)
+        : this.#withheldLine;
+    this.#said = true;
+    if (line !== undefined) print(line);
   }
+
+  /**
+   * A test that calls `process.exit()` (or a runner that exits without awaiting its last hook) ends the
+   * process while the declaration is under way: the request may never have left. Nothing can wait then, but
+   * the user must not be told nothing: one line, written synchronously from the `exit` event.
+   */
+  #sayIfTheProcessExitsFirst(declaration: Declaration): void {
+    const onExit = () => {
+      if (!this.#said) printLineAtExit(describeExitBeforeAnswer(declaration.exitStatus));
+    };
+    process.once('exit', onExit);
+    void declaration.settled.then(() => process.off('exit', onExit));
+  }
+}
+
+/** The line for a process that exits while its declaration is under way. */
+export function describeExitBeforeAnswer(exitStatus: number | undefined): string {
+  const asked = exitStatus === undefined ? 'the failure' : `exit status ${exitStatus}`;
+  return `promise-failure: the process exited before Buildkite answered: ${asked} may not have been promised`;
 }
 
 /** The failure is final whatever its wording: a reason that cannot be worded still declares, with a plain one. */
@@ -120,11 +151,17 @@ function wordReason(reason: () => string): string {
 }
 
 /**
+ * The words that turn promise-failure off in `BUILDKITE_PROMISE_FAILURE`: the core's own list (its
+ * `offWords`), repeated here because the kit must not load the core before a failure is promised.
+ */
+const offWords: readonly string[] = ['false', '0', 'off', 'no'];
+
+/**
  * Whether the core would try to promise here (a Buildkite job, not turned off): the outer-retry line is for
- * jobs, and a reporter outside Buildkite prints nothing. The same test as the core's, without loading it.
+ * jobs, and a reporter outside Buildkite prints nothing.
  */
 function isPromisingJob(env: Environment): boolean {
   if (!env.BUILDKITE_JOB_ID) return false;
   const toggle = env.BUILDKITE_PROMISE_FAILURE?.trim().toLowerCase();
-  return toggle !== 'false' && toggle !== '0' && toggle !== 'off';
+  return toggle === undefined || !offWords.includes(toggle);
 }

@@ -1,7 +1,7 @@
-import { printLine } from '@promise-failure/reporting';
+import { guard, printLine, type ReporterSettings, resolveReporterOptions } from '@promise-failure/reporting';
 import type { VitestPluginContext } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
-import { isPromiseFailureReporter, PromiseFailureReporter } from './reporter.js';
+import { isPromiseFailureReporter, PromiseFailureReporter, reporterSettings } from './reporter.js';
 
 const packageName = '@promise-failure/vitest';
 
@@ -14,7 +14,9 @@ export interface PromiseFailurePlugin {
 /**
  * A Vite plugin that adds the reporter through `configureVitest`, after the command line is read: a
  * `--reporter=dot` flag, which replaces the configured reporters, does not remove it. When the reporter
- * is already configured (by name or as an instance), the plugin adds nothing.
+ * is already configured (by name or as an instance), the plugin adds nothing, and the listed reporter's
+ * options are the ones used: options given to the plugin that differ from them are ignored, with one line
+ * saying so.
  *
  * @example
  * ```ts
@@ -25,17 +27,25 @@ export interface PromiseFailurePlugin {
  * ```
  */
 export function promiseFailurePlugin(options?: PromiseFailureReporterOptions): PromiseFailurePlugin {
+  let warned = false;
   return {
     name: packageName,
     // With `projects`, Vitest calls this once per project: the first call adds the reporter.
-    configureVitest({ vitest }) {
-      try {
-        const reporters = vitest.config.reporters as unknown[];
-        if (!reporters.some(isConfiguredReporter)) reporters.push(new PromiseFailureReporter(options));
-      } catch (error) {
-        printLine(`promise-failure: could not add the Vitest reporter: ${(error as Error).message}`);
+    configureVitest: guard('configureVitest', ({ vitest }: VitestPluginContext): void => {
+      const reporters = vitest.config.reporters as unknown[];
+      const listed = reporters.find(isConfiguredReporter);
+      if (listed === undefined) {
+        reporters.push(new PromiseFailureReporter(options));
+        return;
       }
-    },
+      if (!warned && hasOptions(options) && !sameSettings(options, listedSettings(listed))) {
+        warned = true;
+        printLine(
+          `promise-failure: the options of promiseFailurePlugin() (${JSON.stringify(options)}) are ignored: ${packageName} is also listed in ` +
+            "Vitest's reporters, and that entry's options are used; give the options in one place",
+        );
+      }
+    }),
   };
 }
 
@@ -43,4 +53,23 @@ export function promiseFailurePlugin(options?: PromiseFailureReporterOptions): P
 function isConfiguredReporter(entry: unknown): boolean {
   const [reporter] = Array.isArray(entry) ? entry : [entry];
   return reporter === packageName || isPromiseFailureReporter(reporter);
+}
+
+/** The listed reporter's validated options; `undefined` when they are invalid (it says so itself) or off. */
+function listedSettings(entry: unknown): ReporterSettings | undefined {
+  if (isPromiseFailureReporter(entry)) return entry[reporterSettings];
+  const listedOptions = Array.isArray(entry) ? entry[1] : undefined;
+  const resolved = resolveReporterOptions(listedOptions);
+  return resolved.ok && resolved.settings.enabled ? resolved.settings : undefined;
+}
+
+function hasOptions(options: PromiseFailureReporterOptions | undefined): boolean {
+  return typeof options === 'object' && options !== null && Object.keys(options).length > 0;
+}
+
+function sameSettings(options: PromiseFailureReporterOptions | undefined, listed: ReporterSettings | undefined): boolean {
+  const resolved = resolveReporterOptions(options);
+  if (!resolved.ok) return false;
+  const ours = resolved.settings.enabled ? resolved.settings : undefined;
+  return JSON.stringify(ours) === JSON.stringify(listed);
 }

@@ -1,10 +1,12 @@
-import { type Declaration, type ReporterSettings, resolveSettings, startDeclaration } from '@promise-failure/reporting';
+import { guard, type ReporterRun, type ReporterSettings, startReporterRun } from '@promise-failure/reporting';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { buildReason, type ErrorLike, type FailureSignal } from './reason.js';
 
 /** Marks our instances across copies of this package (the plugin's and the one Vitest loads by name). */
 export const reporterBrand: unique symbol = Symbol.for('@promise-failure/vitest.reporter') as never;
+/** An instance's validated options (`undefined` when it is off). */
+export const reporterSettings: unique symbol = Symbol.for('@promise-failure/vitest.settings') as never;
 
 /**
  * Promises the Buildkite job's failure on the run's first final failure, and waits for Buildkite's answer
@@ -23,83 +25,63 @@ export const reporterBrand: unique symbol = Symbol.for('@promise-failure/vitest.
  */
 export class PromiseFailureReporter implements Reporter {
   readonly [reporterBrand] = true;
-  /** `undefined` when turned off, given invalid options, or another instance of ours acts for this run. */
-  #settings: ReporterSettings | undefined;
+  readonly #run: ReporterRun;
+  /** Set when another instance of ours acts for this run (listed twice, or by the plugin too). */
+  #standingDown = false;
   #ignoreUnhandledErrors = false;
-  #declaration: Declaration | undefined;
 
   constructor(options?: PromiseFailureReporterOptions) {
-    try {
-      this.#settings = resolveSettings('@promise-failure/vitest', options);
-    } catch {
-      // Never fail the run.
-    }
+    this.#run = startReporterRun('@promise-failure/vitest', options);
   }
 
-  onInit(vitest: Vitest): void {
-    try {
-      this.#ignoreUnhandledErrors = vitest.config.dangerouslyIgnoreUnhandledErrors === true;
-      // Listed twice (in `reporters` and by the plugin, or by two paths), only the first instance acts.
-      const reporters = (vitest as unknown as { reporters?: unknown[] }).reporters ?? [];
-      const first = reporters.find(isPromiseFailureReporter);
-      if (first !== undefined && first !== this) this.#settings = undefined;
-    } catch {
-      // Keep the defaults.
-    }
+  /** The options this instance was given, for the plugin to compare with its own. */
+  get [reporterSettings](): ReporterSettings | undefined {
+    return this.#run.settings;
   }
 
-  onTestModuleCollected(testModule: TestModule): void {
-    try {
-      const [error] = testModule.errors();
-      if (error) this.#declare({ kind: 'load', error, file: testModule.moduleId });
-    } catch {
-      // Never fail the run.
-    }
-  }
+  readonly onInit = guard('onInit', (vitest: Vitest): void => {
+    this.#ignoreUnhandledErrors = vitest.config.dangerouslyIgnoreUnhandledErrors === true;
+    // Listed twice (in `reporters` and by the plugin, or by two paths), only the first instance acts.
+    const reporters = (vitest as unknown as { reporters?: unknown[] }).reporters ?? [];
+    const first = reporters.find(isPromiseFailureReporter);
+    if (first !== undefined && first !== this) this.#standingDown = true;
+  });
 
-  onTestCaseResult(testCase: TestCase): void {
-    try {
-      if (testCase.result().state === 'failed') {
-        this.#declare({ kind: 'test', fullName: testCase.fullName, file: testCase.module.moduleId });
-      }
-    } catch {
-      // Never fail the run.
-    }
-  }
+  readonly onTestModuleCollected = guard('onTestModuleCollected', (testModule: TestModule): void => {
+    const [error] = testModule.errors();
+    if (error) this.#fail({ kind: 'load', error, file: testModule.moduleId });
+  });
 
-  onTestModuleEnd(testModule: TestModule): void {
-    try {
-      if (testModule.state() === 'failed') this.#declare(describeFailedModule(testModule));
-    } catch {
-      // Never fail the run.
+  readonly onTestCaseResult = guard('onTestCaseResult', (testCase: TestCase): void => {
+    if (testCase.result().state === 'failed') {
+      this.#fail({ kind: 'test', fullName: testCase.fullName, file: testCase.module.moduleId });
     }
-  }
+  });
 
-  async onTestRunEnd(
-    testModules: ReadonlyArray<TestModule>,
-    unhandledErrors: ReadonlyArray<SerializedError>,
-    reason: TestRunEndReason,
-  ): Promise<void> {
-    try {
+  readonly onTestModuleEnd = guard('onTestModuleEnd', (testModule: TestModule): void => {
+    if (testModule.state() === 'failed') this.#fail(describeFailedModule(testModule));
+  });
+
+  readonly onTestRunEnd = guard(
+    'onTestRunEnd',
+    async (
+      testModules: ReadonlyArray<TestModule>,
+      unhandledErrors: ReadonlyArray<SerializedError>,
+      reason: TestRunEndReason,
+    ): Promise<void> => {
       const failedModule = testModules.find((testModule) => testModule.state() === 'failed');
-      if (failedModule) this.#declare(describeFailedModule(failedModule));
+      if (failedModule) this.#fail(describeFailedModule(failedModule));
       const [unhandledError] = unhandledErrors;
-      if (unhandledError && !this.#ignoreUnhandledErrors) {
-        this.#declare({ kind: 'unhandled', error: unhandledError as ErrorLike });
-      }
-      if (reason === 'failed') this.#declare({ kind: 'run' });
-      if (this.#settings !== undefined) await this.#declaration?.flush(this.#settings.flushTimeout);
-    } catch {
-      // Never fail the run.
-    }
-  }
+      if (unhandledError && !this.#ignoreUnhandledErrors) this.#fail({ kind: 'unhandled', error: unhandledError as ErrorLike });
+      if (reason === 'failed') this.#fail({ kind: 'run' });
+      if (!this.#standingDown) await this.#run.finish();
+    },
+  );
 
-  /** Starts the declaration on the first final failure; later ones change nothing. Never awaited here. */
-  #declare(failure: FailureSignal): void {
-    const settings = this.#settings;
-    if (settings === undefined || this.#declaration !== undefined) return;
-    const reason = buildReason(failure);
-    this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason, timeout: settings.timeout });
+  /** A final failure: the first starts the declaration; the reason is worded only then. */
+  #fail(failure: FailureSignal): void {
+    if (this.#standingDown || this.#run.failed) return;
+    this.#run.fail(() => buildReason(failure));
   }
 }
 

@@ -1,0 +1,34 @@
+/**
+ * `--test-rerun-failures=<state file>` (Node 24.7+) makes a run one attempt of a retry loop outside it: the
+ * user (or CI script) runs `node --test` again, and tests that passed in an earlier attempt are replayed as
+ * passed. A failure in one attempt may pass in the next, and a promise is binding, so under it nothing is
+ * promised and the end of a failing run says why in one line.
+ *
+ * A reporter can tell in two ways, both used: the flag on the runner's own command line (`process.execArgv`
+ * or `NODE_OPTIONS`), and `details.attempt`, which Node sets on every test event of such a run (from 0 on
+ * the first attempt) — the only sign when `run({ rerunFailuresFilePath })` drives it.
+ */
+export function isRerunRun(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS): boolean {
+  const flag = /^--test-rerun-failures(?:=|$)/;
+  return execArgv.some((argument) => flag.test(argument)) || (nodeOptions ?? '').split(/\s+/).some((argument) => flag.test(argument));
+}
+
+/** The one line printed at the end of a failing attempt. */
+export function describeRerun(): string {
+  return (
+    'promise-failure: did not promise the failure to Buildkite: this run is one attempt of node --test --test-rerun-failures, ' +
+    'and a later attempt may pass the tests that failed here'
+  );
+}
+
+// The words that turn promise-failure off in BUILDKITE_PROMISE_FAILURE, as the core reads them.
+const offWords = new Set(['false', '0', 'off', 'no']);
+
+/**
+ * Whether the core would promise here (a Buildkite job, not turned off): the rerun line is for jobs, and
+ * outside Buildkite the reporter prints nothing. The core's own test, without loading it.
+ */
+export function wouldPromise(env: Readonly<Record<string, string | undefined>>): boolean {
+  if (!env.BUILDKITE_JOB_ID) return false;
+  return !offWords.has(env.BUILDKITE_PROMISE_FAILURE?.trim().toLowerCase() ?? '');
+}
