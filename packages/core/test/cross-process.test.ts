@@ -92,7 +92,7 @@ describe('transient failures across processes (guarantee 2)', () => {
     await fake.close();
     const healthy = await fakeBuildkite({ jobApi: 'none', jobId: fake.jobId });
     const later = await runCaller(
-      { ...env, ...healthy.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR },
+      { ...env, ...healthy.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string },
       3,
     );
     expect(later.accepted).toBe(3);
