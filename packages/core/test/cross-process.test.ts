@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSy
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { currentIdentity } from '../src/holder-liveness.js';
-import { jobDirectoryName } from '../src/lock-directory.js';
+import { currentIdentity } from '../src/claim/holder-liveness.js';
+import { jobDirectoryName } from '../src/claim/lock-directory.js';
 import { callerPath, fakeBuildkite, jobEnv, runCaller, startNode, temporaryDirectory } from './support.js';
 
 /** Where the claim files of `env`'s job live. */
@@ -91,9 +91,10 @@ describe('transient failures across processes (guarantee 2)', () => {
     // the point is the same job and the same lock directory.
     await fake.close();
     const healthy = await fakeBuildkite({ jobApi: 'none', jobId: fake.jobId });
-    // The same lock directory as before (the new fake's `env` names a lock directory of its own).
-    const sameLocks = { BUILDKITE_PROMISE_FAILURE_LOCK_DIR: `${env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR}` };
-    const later = await runCaller({ ...env, ...healthy.env, ...sameLocks }, 3);
+    const later = await runCaller(
+      { ...env, ...healthy.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string },
+      3,
+    );
     expect(later.accepted).toBe(3);
     expect(later.outcomes.declared).toBe(1);
     expect(healthy.agentApiRequests()).toHaveLength(1);
