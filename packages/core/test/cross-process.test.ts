@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSy
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { currentIdentity } from '../src/holder-liveness.js';
-import { jobDirectoryName } from '../src/lock-directory.js';
+import { currentIdentity } from '../src/claim/holder-liveness.js';
+import { jobDirectoryName } from '../src/claim/lock-directory.js';
 import { callerPath, fakeBuildkite, jobEnv, runCaller, startNode, temporaryDirectory } from './support.js';
 
 /** Where the claim files of `env`'s job live. */
@@ -92,7 +92,7 @@ describe('transient failures across processes (guarantee 2)', () => {
     await fake.close();
     const healthy = await fakeBuildkite({ jobApi: 'none', jobId: fake.jobId });
     const later = await runCaller(
-      { ...env, ...healthy.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR },
+      { ...env, ...healthy.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string },
       3,
     );
     expect(later.accepted).toBe(3);
