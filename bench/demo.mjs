@@ -100,7 +100,19 @@ function runExample(name, env) {
   });
 }
 
-/** One row: a fresh fake job and lock directory, the runners started together, what reached the Agent API. */
+/**
+ * @typedef {object} Row
+ * @property {string} label
+ * @property {string[]} names The runners started together, keys of `runners`.
+ * @property {import('@promise-failure/testkit').JobApiMode} [jobApi] The fake agent's Job API. Default: 'current'.
+ * @property {string} [transport] The transport the one declaration must name. Default: 'job-api'.
+ */
+
+/**
+ * One row: a fresh fake job and lock directory, the runners started together, what reached the Agent API.
+ *
+ * @param {Row} row
+ */
 async function runRow({ label, names, jobApi = 'current', transport = 'job-api' }) {
   const buildkite = await startFakeBuildkite({ jobApi });
   const directory = mkdtempSync(join(scratch, 'row-'));
@@ -156,6 +168,7 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
 }
 
 const rows = [];
+/** @type {Row[]} */
 const plan = [
   { label: 'jest', names: ['jest'] },
   { label: 'vitest', names: ['vitest'] },
@@ -185,7 +198,7 @@ const cells = rows.map((row) => [
   String(row.failedWithoutRequest),
   row.ms === undefined ? 'n/a' : String(row.ms),
 ]);
-const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
+const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]?.length ?? 0)));
 const format = (line) =>
   `| ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
 const table = [
