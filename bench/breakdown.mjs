@@ -139,7 +139,7 @@ export async function benchBreakdown({ quick, runs: requestedRuns }) {
   mkdirSync(locks);
   const results = [];
   try {
-    for (const runner of benchRunners) {
+    for (const runner of benchRunners.filter((entry) => entry.profiled !== false)) {
       const suite = generateSuite(runner, join(directory, 'suite'), shape);
       /** @type {{ with: CategoryProfile[], without: CategoryProfile[], worker: (CategoryProfile & { threads: number })[] }} */
       const samples = { with: [], without: [], worker: [] };
