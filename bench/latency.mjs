@@ -71,6 +71,20 @@ export const latencyModes = [
     }),
   },
   {
+    runner: 'jest',
+    mode: 'environment + reporter',
+    perTest: true,
+    generate: (directory, { tailMs }) => ({
+      bin: 'jest',
+      args: ['--ci', `--cacheDirectory=${join(directory, 'cache')}`],
+      cwd: writeProject(directory, {
+        'package.json': '{ "type": "commonjs" }\n',
+        'jest.config.js': `module.exports = { testMatch: ['<rootDir>/test/*.test.js'], testEnvironment: '@promise-failure/jest/environment', reporters: ['default', '@promise-failure/jest'], testTimeout: ${tailMs + 30_000} };\n`,
+        'test/slow.test.js': `test('fails first', () => { ${failNow} });\ntest('runs on', async () => { ${sleep(tailMs)} });\n`,
+      }),
+    }),
+  },
+  {
     runner: 'mocha',
     mode: 'reporter, --parallel',
     perTest: false,
@@ -83,6 +97,26 @@ export const latencyModes = [
         '--jobs=2',
         `--timeout=${tailMs + 30_000}`,
         '--reporter=@promise-failure/mocha',
+        'test/*.spec.js',
+      ],
+      cwd: writeProject(directory, {
+        'package.json': '{ "type": "commonjs" }\n',
+        'test/slow.spec.js': `it('fails first', () => { ${failNow} });\nit('runs on', async () => { ${sleep(tailMs)} });\n`,
+      }),
+    }),
+  },
+  {
+    runner: 'mocha',
+    mode: 'register, --parallel',
+    perTest: true,
+    generate: (directory, { tailMs }) => ({
+      bin: 'mocha',
+      args: [
+        '--no-config',
+        '--parallel',
+        '--jobs=2',
+        `--timeout=${tailMs + 30_000}`,
+        '--require=@promise-failure/mocha/register',
         'test/*.spec.js',
       ],
       cwd: writeProject(directory, {

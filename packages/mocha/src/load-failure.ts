@@ -16,8 +16,8 @@ type RegisterState = { options: unknown };
 
 /**
  * The options given to `@promise-failure/mocha/register` (by `configure()`, else none), when it is loaded.
- * They are validated where a run starts, in Mocha's main process only: `--require` modules load in every
- * `--parallel` worker too, and a warning printed there would be printed once per worker.
+ * They are validated where a run starts; only Mocha's main process says what is wrong: `--require` modules
+ * load in every `--parallel` worker too, and a warning printed there would be printed once per worker.
  */
 export function registeredOptions(): RegisterState | undefined {
   return (globalThis as Record<symbol, RegisterState | undefined>)[registerState];

@@ -5,6 +5,7 @@ import { installLoadFailureHook, isPromiseFailureReporter, registeredOptions, se
 import { findLoadedMochas, findMocha, type MochaConstructor, type MochaInstance } from './mocha-internals.js';
 import { type PromiseFailureReporterOptions, parseOptions } from './options.js';
 import { finishMochaRun, listenForFailures, startMochaRun } from './run-observer.js';
+import { listenInWorker, observeWorkerFile, settleInWorker } from './worker-run.js';
 
 export type { PromiseFailureMochaOptions, PromiseFailureReporterOptions } from './options.js';
 
@@ -14,7 +15,9 @@ export type { PromiseFailureMochaOptions, PromiseFailureReporterOptions } from '
  * misses hook failures and files that fail to load) and can hold the exit, so this wraps
  * `Mocha.prototype.run` in the main process: it listens to the run's `'fail'` from the start (it
  * attaches while Mocha constructs the reporter, before any event) and holds the run's completion
- * callback until the declaration settles. Tested on Mocha 10, 11 and 12.
+ * callback until the declaration settles. In a `--parallel` worker (Mocha loads `--require` modules there
+ * too) the same wrapper declares at once from the worker and holds the file's result until that settles,
+ * because the main process hears of a worker's failures only when its file ends. Tested on Mocha 10, 11 and 12.
  */
 const wrapped = Symbol.for('@promise-failure/mocha.run-wrapper');
 
@@ -26,9 +29,9 @@ function wrapRun(Mocha: MochaConstructor): void {
   const wrappedRun = function (this: MochaInstance, fn?: (failures: number) => void) {
     const registered = registeredOptions();
     const Reporter = this._reporter;
-    if (!registered || this.options?.isWorker || isPromiseFailureReporter(Reporter) || typeof Reporter !== 'function') {
-      return originalRun.call(this, fn);
-    }
+    if (!registered || typeof Reporter !== 'function') return originalRun.call(this, fn);
+    if (this.options?.isWorker) return runInWorker.call(this, originalRun, fn, registered.options);
+    if (isPromiseFailureReporter(Reporter)) return originalRun.call(this, fn);
     const run = startMochaRun('@promise-failure/mocha/register', registered.options, this.options, findMocha(this));
     if (run.settings === undefined) return originalRun.call(this, fn);
     const listen = guard('run', (runner: never) => listenForFailures(runner, run));
@@ -48,6 +51,35 @@ function wrapRun(Mocha: MochaConstructor): void {
   };
   Object.defineProperty(wrappedRun, wrapped, { value: true });
   prototype.run = wrappedRun;
+}
+
+/**
+ * A `--parallel` worker's run of one file: listen to its `'fail'` (see `worker-run.ts`), and hold the result
+ * Mocha hands back to the main process until the declaration settles (at most `flushTimeout`).
+ */
+function runInWorker(
+  this: MochaInstance,
+  originalRun: MochaInstance['run'],
+  fn: ((failures: number) => void) | undefined,
+  options: unknown,
+): ReturnType<MochaInstance['run']> {
+  const run = guard('run', () => observeWorkerFile(this, options))();
+  if (run === undefined) return originalRun.call(this, fn);
+  const Reporter = this._reporter as new (...args: unknown[]) => object;
+  const listen = guard('run', (runner: never) => listenInWorker(runner, run));
+  this._reporter = function ObservedReporter(runner: never, reporterOptions: unknown) {
+    listen(runner);
+    return Reflect.construct(Reporter, [runner, reporterOptions]);
+  };
+  try {
+    // In a worker Mocha passes the buffered result here, not a count: hand it on as it is.
+    return originalRun.call(this, (result: number) => {
+      // `settleInWorker` never rejects (guarded).
+      void Promise.resolve(settleInWorker(run)).then(() => fn?.(result));
+    });
+  } finally {
+    this._reporter = Reporter;
+  }
 }
 
 function install(): void {

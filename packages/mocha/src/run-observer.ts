@@ -10,7 +10,7 @@ import { buildFailureReason, buildRunFailureReason, type FailedRunnable } from '
  */
 
 /** The rule for one Mocha run: it can fail unless `--pass-on-failing-test-suite` is in force. */
-function mochaRules(mochaOptions: Record<string, unknown> | undefined, mocha: LoadedMocha | undefined) {
+export function mochaRules(mochaOptions: Record<string, unknown> | undefined, mocha: LoadedMocha | undefined) {
   return { canFail: () => !isFailureExitCodeOff(mochaOptions, mocha) };
 }
 
