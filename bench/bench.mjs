@@ -9,14 +9,20 @@ import { coldPath, freshProcess, importCost, race, repeatedCall, takeover, waite
 import { benchLatency, formatLatency } from './latency.mjs';
 import { formatMs } from './support.mjs';
 
+/** The machine's 1-minute load average: the first of the three (1, 5 and 15 minutes) that `os.loadavg()` returns. */
+function oneMinuteLoad() {
+  const [oneMinute] = /** @type {[number, number, number]} */ (loadavg());
+  return oneMinute;
+}
+
 const quick = process.argv.includes('--quick');
 // The machine's load when the run started: on a shared machine, small ratios are within its noise.
-const loadAtStart = loadavg()[0];
+const loadAtStart = oneMinuteLoad();
 const options = { quick };
 const rows = [];
 const add = (scenario, figure, ratio, target) => {
   // The machine's 1-minute load average as the row finished: on a shared machine, read a row beside it.
-  rows.push({ scenario, figure, ratio, target, load: loadavg()[0].toFixed(2) });
+  rows.push({ scenario, figure, ratio, target, load: oneMinuteLoad().toFixed(2) });
   process.stderr.write(`bench: ${scenario}: ${figure}${ratio ? ` (${ratio})` : ''}\n`);
 };
 
@@ -86,7 +92,7 @@ for (const row of reporterRows) add(row.scenario, row.figure, row.ratio, row.tar
 
 const breakdown = await benchBreakdown(options);
 const latency = await benchLatency(options);
-const loadAtEnd = loadavg()[0];
+const loadAtEnd = oneMinuteLoad();
 
 const table = [
   '| scenario | figure | ratio | target | load |',

@@ -8,13 +8,13 @@
 // machine far better than wall time does: load stretches every category alike.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { timeRun } from './reporters.mjs';
+import { generateSuite, timeRun } from './reporters.mjs';
 import { median } from './stats.mjs';
 import { benchRunners } from './suites.mjs';
 import { root } from './support.mjs';
 
-/** The categories, in the order the table shows them. */
-export const categories = [
+/** The categories, in the order the table shows them: key and label. */
+export const categories = /** @type {const} */ ([
   ['reporter', 'reporter hooks'],
   ['worker', 'starting the worker thread'],
   ['loading', 'loading the core and undici'],
@@ -23,9 +23,27 @@ export const categories = [
   ['gc', 'garbage collection'],
   ['idle', 'idle (waiting)'],
   ['runner', 'runner and Node'],
-];
+]);
 
-const reporterFile = /packages\/(reporting|jest|vitest|mocha)\/(dist|src)\/|@promise-failure\/(jest|vitest|mocha)\//;
+/** @typedef {(typeof categories)[number][0]} Category */
+/** @typedef {Record<Category, number>} Totals Milliseconds per category. */
+/** @typedef {{ totals: Totals, spanMs: number }} CategoryProfile One profile's totals and its span, ms. */
+/** @typedef {'with' | 'without'} Side With or without the reporter. */
+
+/**
+ * One value per category, in the categories' order.
+ *
+ * @template T
+ * @param {(key: Category) => T} value
+ * @returns {Record<Category, T>}
+ */
+function byCategory(value) {
+  // `Object.fromEntries` types its keys as any string; these are exactly the categories' keys.
+  return /** @type {Record<Category, T>} */ (Object.fromEntries(categories.map(([key]) => [key, value(key)])));
+}
+
+const reporterFile =
+  /packages\/(reporting|jest|vitest|mocha|playwright|node-test)\/(dist|src)\/|@promise-failure\/(jest|vitest|mocha|playwright|node-test)\//;
 const coreFile = /packages\/core\/(dist|src)\/|@promise-failure\/core\//;
 const transportFile = /\/node_modules\/(undici|p-memoize|p-retry|mimic-function|is-network-error)\//;
 const claimFunction = /claim|Claim|publish|record|Record|openJobDirectory|lockRoot|heartbeat/;
@@ -34,7 +52,11 @@ const moduleLoading = (frame) =>
   ['compileForInternalLoader', 'wrapSafe', 'requireBuiltin', 'compileFunction'].includes(frame.functionName) ||
   (frame.functionName === '' && frame.lineNumber === 0 && (coreFile.test(frame.url) || transportFile.test(frame.url)));
 
-/** The category of one sample, from its stack (outermost frame first). */
+/**
+ * The category of one sample, from its stack (outermost frame first).
+ *
+ * @returns {Category}
+ */
 function categorize(stack) {
   const leaf = stack.at(-1);
   if (leaf.functionName === '(idle)') return 'idle';
@@ -54,7 +76,12 @@ function categorize(stack) {
   return 'request';
 }
 
-/** Milliseconds per category in one `.cpuprofile`. */
+/**
+ * Milliseconds per category in one `.cpuprofile`.
+ *
+ * @param {string} path
+ * @returns {CategoryProfile}
+ */
 export function profileCategories(path) {
   const profile = JSON.parse(readFileSync(path, 'utf8'));
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -70,7 +97,7 @@ export function profileCategories(path) {
     }
     return stack;
   };
-  const totals = Object.fromEntries(categories.map(([key]) => [key, 0]));
+  const totals = byCategory(() => 0);
   for (let index = 0; index < profile.samples.length; index++) {
     const ms = (profile.timeDeltas[index + 1] ?? 0) / 1_000;
     totals[categorize(stackOf(profile.samples[index]))] += ms;
@@ -92,12 +119,15 @@ const sum = (values) => values.reduce((total, value) => total + value, 0);
 /**
  * `benchBreakdown({ quick })` → per runner: for each category, the median ms on the runner's main thread
  * with and without the reporter, and on the declaration's worker thread; the median profile span of each side.
+ *
+ * @param {{ quick: boolean, runs?: number | undefined }} options `runs`: profiles per side (default 5, quick 1).
  */
 export async function benchBreakdown({ quick, runs: requestedRuns }) {
   const shape = quick ? { files: 4, testsPerFile: 10, failures: 20 } : { files: 20, testsPerFile: 50, failures: 500 };
   // Quick: one profile of the 'with' side only (no difference row), to stay within a minute.
   const runs = requestedRuns ?? (quick ? 1 : 5);
-  const sides = quick
+  /** @type {[Side[], Side[]]} The sides of even runs, then of odd ones. */
+  const [evenSides, oddSides] = quick
     ? [['with'], ['with']]
     : [
         ['with', 'without'],
@@ -109,11 +139,12 @@ export async function benchBreakdown({ quick, runs: requestedRuns }) {
   mkdirSync(locks);
   const results = [];
   try {
-    for (const runner of benchRunners) {
-      const suite = { runner: runner.name, bin: runner.bin, ...runner.generate(join(directory, 'suite'), shape) };
+    for (const runner of benchRunners.filter((entry) => entry.profiled !== false)) {
+      const suite = generateSuite(runner, join(directory, 'suite'), shape);
+      /** @type {{ with: CategoryProfile[], without: CategoryProfile[], worker: (CategoryProfile & { threads: number })[] }} */
       const samples = { with: [], without: [], worker: [] };
       for (let index = 0; index < runs; index++) {
-        for (const side of sides[index % 2]) {
+        for (const side of index % 2 === 0 ? evenSides : oddSides) {
           const profiles = mkdtempSync(join(directory, 'profiles-'));
           const result = await timeRun(suite, side, {
             latency: 50,
@@ -122,10 +153,12 @@ export async function benchBreakdown({ quick, runs: requestedRuns }) {
           });
           if (result.code === 0) throw new Error(`bench: ${runner.name} ${side} the reporter: the failing suite passed`);
           const { main, threads } = profilesOf(profiles, result.pid);
-          if (main.length !== 1) throw new Error(`bench: ${runner.name}: expected one main-thread profile, found ${main.length}`);
-          samples[side].push(profileCategories(main[0]));
+          const [mainProfile] = main;
+          if (main.length !== 1 || mainProfile === undefined)
+            throw new Error(`bench: ${runner.name}: expected one main-thread profile, found ${main.length}`);
+          samples[side].push(profileCategories(mainProfile));
           if (side === 'with') {
-            const workerTotals = Object.fromEntries(categories.map(([key]) => [key, 0]));
+            const workerTotals = byCategory(() => 0);
             for (const thread of threads) {
               const { totals } = profileCategories(thread);
               for (const [key] of categories) if (key !== 'idle') workerTotals[key] += totals[key];
@@ -135,7 +168,8 @@ export async function benchBreakdown({ quick, runs: requestedRuns }) {
           rmSync(profiles, { recursive: true, force: true });
         }
       }
-      const medians = (list) => Object.fromEntries(categories.map(([key]) => [key, median(list.map((sample) => sample.totals[key]))]));
+      /** @param {CategoryProfile[]} list */
+      const medians = (list) => byCategory((key) => median(list.map((sample) => sample.totals[key])));
       results.push({
         runner: runner.name,
         runs,

@@ -132,6 +132,7 @@ export async function coldPath({ quick }) {
           env: jobEnv(fake),
         });
         const main = readdirSync(profiles).find((name) => name.split('.')[3] === String(result.pid) && name.split('.')[4] === '0');
+        if (main === undefined) throw new Error(`bench: cold path: no main-thread profile of process ${result.pid} in ${profiles}`);
         return profileCategories(join(profiles, main)).totals;
       }),
     );

@@ -100,7 +100,19 @@ function runExample(name, env) {
   });
 }
 
-/** One row: a fresh fake job and lock directory, the runners started together, what reached the Agent API. */
+/**
+ * @typedef {object} Row
+ * @property {string} label
+ * @property {string[]} names The runners started together, keys of `runners`.
+ * @property {import('@promise-failure/testkit').JobApiMode} [jobApi] The fake agent's Job API. Default: 'current'.
+ * @property {string} [transport] The transport the one declaration must name. Default: 'job-api'.
+ */
+
+/**
+ * One row: a fresh fake job and lock directory, the runners started together, what reached the Agent API.
+ *
+ * @param {Row} row
+ */
 async function runRow({ label, names, jobApi = 'current', transport = 'job-api' }) {
   const buildkite = await startFakeBuildkite({ jobApi });
   const directory = mkdtempSync(join(scratch, 'row-'));
@@ -145,7 +157,7 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
       label,
       failed,
       requests: requests.length,
-      debounced: Math.max(0, failed - requests.length),
+      failedWithoutRequest: Math.max(0, failed - requests.length),
       ms: accepted && Number.isFinite(firstFailure) ? accepted.at - firstFailure : undefined,
       runs,
       problems,
@@ -156,6 +168,7 @@ async function runRow({ label, names, jobApi = 'current', transport = 'job-api' 
 }
 
 const rows = [];
+/** @type {Row[]} */
 const plan = [
   { label: 'jest', names: ['jest'] },
   { label: 'vitest', names: ['vitest'] },
@@ -171,15 +184,21 @@ for (const row of plan) {
   rows.push(await runRow(row));
 }
 
-const header = ['runner', 'failed tests', 'requests to the Agent API', 'calls debounced (²)', 'ms from first failure to accepted (³)'];
+const header = [
+  'runner',
+  'failed tests',
+  'requests to the Agent API',
+  'failed tests − requests (²)',
+  'ms from first failure to accepted (³)',
+];
 const cells = rows.map((row) => [
   row.label,
   String(row.failed),
   String(row.requests),
-  String(row.debounced),
+  String(row.failedWithoutRequest),
   row.ms === undefined ? 'n/a' : String(row.ms),
 ]);
-const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
+const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]?.length ?? 0)));
 const format = (line) =>
   `| ${line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
 const table = [
@@ -196,7 +215,7 @@ process.stdout.write(`
 ${table.join('\n')}
 
 (¹) An agent 3.128–3.129: its Job API answers 404 for the route, so the core falls back to the Agent API.
-(²) Failing tests that did not cause a request of their own: failed tests − requests. Each reporter calls
+(²) Failed tests that made no request of their own. Not a count of calls: each reporter calls
     promiseFailure() once per run, on its first final failure (Jest's, when that test's file is done); the
     core then coalesces the runners' calls into one request, through its lock directory and the Job API.
 (³) From the end of the earliest failing test (a probe in the runner notes when each failing test ends; for

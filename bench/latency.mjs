@@ -140,12 +140,13 @@ async function timeLatency(project, scratchDirectory) {
     };
     const result = await run(process.execPath, [binOf(project.bin), ...project.args], { env, cwd: project.cwd, timeout: 180_000 });
     const requests = fake.agentApiRequests();
-    if (result.code === 0 || requests.length !== 1) {
+    const [request] = requests;
+    if (result.code === 0 || requests.length !== 1 || request === undefined) {
       throw new Error(
         `bench: latency run: exit ${result.code}, ${requests.length} requests\n${result.stdout.slice(-1_500)}\n${result.stderr.slice(-1_500)}`,
       );
     }
-    return { latencyMs: requests[0].at - Number(readFileSync(failedAt, 'utf8')), runMs: result.ms };
+    return { latencyMs: request.at - Number(readFileSync(failedAt, 'utf8')), runMs: result.ms };
   } finally {
     await fake.close();
   }

@@ -10,19 +10,39 @@ import { benchRunners } from './suites.mjs';
 import { formatMs, root, run } from './support.mjs';
 
 /** The file a runner's `bin` names, from the repository's node_modules. */
-export function binOf(name) {
+export function binOf(name, binName = name) {
   const manifest = join(root, 'node_modules', name, 'package.json');
   const { bin } = JSON.parse(readFileSync(manifest, 'utf8'));
-  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[name]);
+  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[binName]);
+}
+
+/** Node's arguments before the suite's own: the runner's bin script, or none when Node itself runs the tests. */
+export function runnerArgs(suite) {
+  return suite.bin === null ? [] : [binOf(suite.bin, suite.binName)];
+}
+
+/** The suite of `runner` for `shape`, in `directory`, with the runner's own cap on failing tests. */
+export function generateSuite(runner, directory, shape) {
+  const own = runner.failures ? { ...shape, failures: runner.failures(shape.failures, shape) } : shape;
+  return { runner: runner.name, bin: runner.bin, binName: runner.binName, shape: own, ...runner.generate(directory, own) };
 }
 
 export const baseEnv = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', FORCE_COLOR: '0' });
 
+/**
+ * One run of `suite`'s `side` in a fresh fake job: the run's result and how many requests reached the Agent API.
+ *
+ * @param {ReturnType<typeof generateSuite>} suite
+ * @param {'with' | 'without'} side With or without the reporter.
+ * @param {{ latency: number, locks: string, nodeOptions?: string[] }} options `latency`: the fake Agent API's
+ *   delay, ms; `locks`: where the run's lock directory is made; `nodeOptions`: Node's own flags.
+ * @returns {Promise<import('./support.mjs').RunResult & { requests: number }>}
+ */
 export async function timeRun(suite, side, { latency, locks, nodeOptions = [] }) {
   const buildkite = await startFakeBuildkite({ latency });
   try {
     const env = { ...baseEnv(), ...buildkite.env, BUILDKITE_PROMISE_FAILURE_LOCK_DIR: mkdtempSync(join(locks, 'lock-')) };
-    const result = await run(process.execPath, [...nodeOptions, binOf(suite.bin), ...suite[side]], {
+    const result = await run(process.execPath, [...nodeOptions, ...runnerArgs(suite), ...suite[side]], {
       env,
       cwd: suite.cwd,
       timeout: 180_000,
@@ -45,22 +65,32 @@ function describeRun(result) {
 async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs = 0, warmUp, failing, latency, locks }) {
   const started = performance.now();
   let pairs = minPairs;
+  /** @type {{ with: number[], without: number[] }} */
   const times = { with: [], without: [] };
-  const requests = [];
-  for (let pair = warmUp ? -1 : 0; pair < pairs; pair++) {
-    if (pair === pairs - 1 && pairs < maxPairs && performance.now() - started < budgetMs) pairs++;
-    for (const side of pair % 2 === 0 ? ['with', 'without'] : ['without', 'with']) {
-      const result = await timeRun(suite, side, { latency, locks });
-      if ((result.code !== 0) !== failing) throw new Error(`bench: ${suite.runner} ${side} the reporter: ${describeRun(result)}`);
-      if (pair < 0) continue; // the warm-up: caches, file system
-      times[side].push(result.ms);
-      if (side === 'with') requests.push(result.requests);
-    }
-  }
   // The overhead is the median of the pairs' differences (each pair ran back to back, so a burst of load on
   // a shared machine mostly falls on both runs of a pair), with their interquartile range, over the median
   // time without the reporter.
-  const differences = times.with.map((ms, index) => ms - times.without[index]);
+  /** @type {number[]} */
+  const differences = [];
+  /** @type {number[]} */
+  const requests = [];
+  for (let pair = warmUp ? -1 : 0; pair < pairs; pair++) {
+    if (pair === pairs - 1 && pairs < maxPairs && performance.now() - started < budgetMs) pairs++;
+    /** This pair's wall times, ms. */
+    const pairMs = { with: 0, without: 0 };
+    /** @type {['with', 'without'] | ['without', 'with']} */
+    const order = pair % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
+    for (const side of order) {
+      const result = await timeRun(suite, side, { latency, locks });
+      if ((result.code !== 0) !== failing) throw new Error(`bench: ${suite.runner} ${side} the reporter: ${describeRun(result)}`);
+      pairMs[side] = result.ms;
+      if (side === 'with' && pair >= 0) requests.push(result.requests);
+    }
+    if (pair < 0) continue; // the warm-up: caches, file system
+    times.with.push(pairMs.with);
+    times.without.push(pairMs.without);
+    differences.push(pairMs.with - pairMs.without);
+  }
   return {
     pairs: times.with.length,
     with: median(times.with),
@@ -89,8 +119,8 @@ export async function benchReporters({ quick }) {
     const tests = (shape) => (shape.files * shape.testsPerFile).toLocaleString('en');
     for (const runner of benchRunners) {
       for (const kind of ['passing', 'failing']) {
-        const shape = kind === 'passing' ? passing : failing;
-        const suite = { runner: runner.name, bin: runner.bin, ...runner.generate(join(directory, kind), shape) };
+        const suite = generateSuite(runner, join(directory, kind), kind === 'passing' ? passing : failing);
+        const { shape } = suite;
         const result = await measure(suite, {
           ...sampling,
           warmUp: !quick,

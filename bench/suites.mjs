@@ -4,7 +4,8 @@
 // runners and reporters resolve from its node_modules as in a user's project.
 //
 // `benchRunners` is the list the bench iterates: a new runner is one more entry (its name, the package whose
-// `bin` runs it, and how to write its suite).
+// `bin` runs it — `binName` when the bin is not named like the package, `null` for Node itself — and how to
+// write its suite; `failures(n)` when the runner cannot afford the common number of failing tests).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -103,6 +104,68 @@ export const benchRunners = [
       }
       const mochaArgs = ['--parallel', '--jobs=2', '--no-config', 'test/*.spec.js'];
       return { cwd: mocha, with: [...mochaArgs, '--reporter=@promise-failure/mocha'], without: [...mochaArgs, '--reporter=spec'] };
+    },
+  },
+  {
+    name: 'playwright',
+    bin: '@playwright/test',
+    binName: 'playwright',
+    // Playwright starts a new worker process after every failing test (a second or more each, under load):
+    // the common 500 failures would measure worker restarts. One failing test per file is a failing run.
+    failures: (failures, shape) => Math.min(failures, shape.files),
+    generate(directory, shape) {
+      const playwright = join(directory, 'playwright');
+      mkdirSync(join(playwright, 'tests'), { recursive: true });
+      writeFileSync(join(playwright, 'package.json'), '{ "type": "commonjs" }\n');
+      for (const [name, reporter] of [
+        ['with', `[['dot'], ['@promise-failure/playwright']]`],
+        ['without', `[['dot']]`],
+      ]) {
+        writeFileSync(
+          join(playwright, `playwright.${name}.config.js`),
+          `module.exports = { testDir: 'tests', workers: 2, retries: 0, reporter: ${reporter} };\n`,
+        );
+      }
+      for (let file = 0; file < shape.files; file++) {
+        const body = testFile(shape, file, {
+          call: 'test',
+          equal: (index) => `expect(${index}).toBe(${index});`,
+          differ: (index) => `expect(${index}).toBe(${index + 1});`,
+        });
+        writeFileSync(
+          join(playwright, 'tests', `file-${pad(file)}.spec.js`),
+          `const { test, expect } = require('@playwright/test');\n\n${body.replace(/^describe\(/, 'test.describe(')}`,
+        );
+      }
+      return {
+        cwd: playwright,
+        with: ['test', '--config=playwright.with.config.js'],
+        without: ['test', '--config=playwright.without.config.js'],
+      };
+    },
+  },
+  {
+    name: 'node-test',
+    bin: null,
+    // Node 20's `node --test` parent process writes no `--cpu-prof` profile (its children do), so the
+    // breakdown of the runner's thread cannot be drawn for it there; the reporter rows still measure it.
+    profiled: Number(process.versions.node.split('.')[0]) >= 22,
+    generate(directory, shape) {
+      const nodeTest = join(directory, 'node-test');
+      mkdirSync(join(nodeTest, 'test'), { recursive: true });
+      for (let file = 0; file < shape.files; file++) {
+        writeFileSync(
+          join(nodeTest, 'test', `file-${pad(file)}.test.mjs`),
+          `import assert from 'node:assert';\nimport { describe, it } from 'node:test';\n\n${testFile(shape, file, { call: 'it', equal: (index) => `assert.strictEqual(${index}, ${index});`, differ: (index) => `assert.strictEqual(${index}, ${index + 1});` })}`,
+        );
+      }
+      const dot = ['--test', '--test-reporter=dot', '--test-reporter-destination=stdout'];
+      const files = Array.from({ length: shape.files }, (_, file) => `test/file-${pad(file)}.test.mjs`);
+      return {
+        cwd: nodeTest,
+        with: [...dot, '--test-reporter=@promise-failure/node-test', '--test-reporter-destination=stderr', ...files],
+        without: [...dot, ...files],
+      };
     },
   },
 ];

@@ -22,7 +22,30 @@ export function scratch(prefix = 'pf-bench-') {
   return directory;
 }
 
-/** Runs a command to completion: { code, stdout, stderr, ms }. */
+/**
+ * @typedef {object} RunOptions
+ * @property {NodeJS.ProcessEnv} [env] The child's whole environment. Default: this process's.
+ * @property {string} [cwd] Default: the repository's root.
+ * @property {number} [timeout] Milliseconds before the child is killed (SIGKILL). Default: 300 000.
+ */
+
+/**
+ * @typedef {object} RunResult
+ * @property {number | null} code The exit code; `null` when a signal ended the child.
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} ms Wall time from spawn to close.
+ * @property {number | undefined} pid The child's pid (to find its `--cpu-prof` files).
+ */
+
+/**
+ * Runs a command to completion: { code, stdout, stderr, ms, pid }.
+ *
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {RunOptions} [options]
+ * @returns {Promise<RunResult>}
+ */
 export function run(command, args, { env, cwd = root, timeout = 300_000 } = {}) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -40,7 +63,14 @@ export function run(command, args, { env, cwd = root, timeout = 300_000 } = {}) 
   });
 }
 
-/** Starts a process and returns it with a promise of its result. */
+/**
+ * Starts a process and returns it with a promise of its result.
+ *
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {Omit<RunOptions, 'timeout'>} [options]
+ * @returns {{ child: import('node:child_process').ChildProcess, done: Promise<{ code: number | null, stdout: string }> }}
+ */
 export function start(command, args, { env, cwd = root } = {}) {
   const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -18,6 +18,8 @@ const specifiers = [
   '@promise-failure/node-test',
 ] as const;
 
+type Specifier = (typeof specifiers)[number];
+
 interface Shape {
   type: string;
   name?: string;
@@ -50,7 +52,7 @@ for (const specifier of specifiers) result.cjs[specifier] = describe(require(spe
 process.stdout.write(JSON.stringify(result));
 `;
 
-async function loadAll(): Promise<{ esm: Record<string, Shape>; cjs: Record<string, Shape> }> {
+async function loadAll(): Promise<{ esm: Record<Specifier, Shape>; cjs: Record<Specifier, Shape> }> {
   const run = await runProcess(process.execPath, ['--input-type=module', '--eval', describeModules], { cwd: here, env, timeout: 30_000 });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
@@ -121,14 +123,16 @@ describe('every package loads from ESM and from CommonJS, with its exports', asy
   });
 });
 
-it('every published package passes publint (strict) and attw (node16 and bundler), packed locally', async () => {
+// `npm run check:packages`, the same as at release: it packs each package three times (publint, attw, npm pack),
+// which takes minutes on a loaded 2-core machine.
+it('every published package passes publint (strict) and attw (node16 and bundler), packed locally, with its LICENSE', async () => {
   const run = await runProcess(process.execPath, [path.join(root, 'test/support/check-packages.mjs')], {
     cwd: root,
     env,
-    timeout: 120_000,
+    timeout: 290_000,
   });
   expect(run.stdout + run.stderr, 'npm run check:packages').not.toMatch(/✗/);
   expect(run.code).toBe(0);
   for (const name of ['core', 'testkit', 'jest', 'vitest', 'mocha', 'playwright', 'node-test'])
     expect(run.stdout).toContain(`✓ @promise-failure/${name}: `);
-});
+}, 300_000);

@@ -1,9 +1,7 @@
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type FakeBuildkite, type FakeBuildkiteOptions, startFakeBuildkite } from '@promise-failure/testkit';
-import { type RunResult, runProcess } from '../support/run-process.js';
+import type { Job, JobRun } from '../support/job.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
@@ -20,24 +18,25 @@ export const jestVersions: readonly JestVersion[] = [
   { major: 29, bin: join(root, 'node_modules/jest29/bin/jest.js') },
 ];
 
+/** The newest major: where tests of the reporter's own rules run (see `test/README.md`, "one major or all"). */
+export const latestJest = jestVersions[0] as JestVersion;
+
 export interface RunJestOptions {
   /** A fixture directory under `fixtures/`: the run's working directory. */
   readonly fixture: string;
   /** Jest's command-line arguments. */
   readonly args?: readonly string[];
-  /** A job's variables (a fake Buildkite's `env`); none means outside Buildkite. */
-  readonly buildkiteEnv?: Readonly<Record<string, string>>;
   /** The reporter's options, as in `['@promise-failure/jest', options]`. */
   readonly reporterOptions?: Readonly<Record<string, unknown>>;
   /** Run the same config without the reporter. */
   readonly withoutReporter?: boolean;
-  /** More variables for the child. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** More variables for the child; `undefined` removes one of the job's (e.g. `BUILDKITE_JOB_ID`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Record which @promise-failure files each process loaded (see {@link JestRun.loadedModules}). */
+  readonly recordModules?: boolean;
 }
 
-export interface JestRun extends RunResult {
-  /** Lines of stdout and stderr that this project printed (they start with `promise-failure:`). */
-  readonly ourLines: string[];
+export interface JestRun extends JobRun {
   /** What the fixture recorded in FIXTURE_MARKER_DIR: file name → contents. */
   readonly markers: Record<string, string>;
   /** The @promise-failure files each process loaded with `require` (only with `recordModules`). */
@@ -45,43 +44,31 @@ export interface JestRun extends RunResult {
 }
 
 /**
- * Runs one real Jest process over a fixture with an explicit environment: PATH and HOME, the job's
- * variables when given, and a fresh lock directory and Jest cache (a fresh cache also means no timings,
- * so Jest uses its workers instead of running a few fast files in band).
+ * Runs one real Jest process over a fixture in `job`, with a fresh Jest cache of its own (a fresh cache also
+ * means no timings, so Jest uses its workers instead of running a few fast files in band).
  */
-export async function runJest(jest: JestVersion, options: RunJestOptions & { recordModules?: boolean }): Promise<JestRun> {
-  const scratch = await mkdtemp(join(tmpdir(), 'promise-failure-jest-e2e-'));
-  try {
-    const markerDir = join(scratch, 'markers');
-    const modulesDir = join(scratch, 'modules');
-    await mkdir(markerDir);
-    await mkdir(modulesDir);
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? scratch,
-      NO_COLOR: '1',
-      ...options.buildkiteEnv,
-      BUILDKITE_PROMISE_FAILURE_LOCK_DIR: join(scratch, 'lock'),
-      FIXTURE_MARKER_DIR: markerDir,
-      PROMISE_FAILURE_REPORTER_OPTIONS: JSON.stringify(options.reporterOptions ?? {}),
-      ...(options.withoutReporter ? { WITHOUT_PROMISE_FAILURE: '1' } : {}),
-      ...(options.recordModules
-        ? { FIXTURE_MODULES_DIR: modulesDir, NODE_OPTIONS: `--require ${join(fixturesDir, 'record-modules.cjs')}` }
-        : {}),
-      ...options.env,
-    };
-    const args = [jest.bin, `--cacheDirectory=${join(scratch, 'cache')}`, ...(options.args ?? [])];
-    const result = await runProcess(process.execPath, args, { cwd: join(fixturesDir, options.fixture), env, timeout: 90_000 });
-    const ourLines = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.startsWith('promise-failure:'));
-    return {
-      ...result,
-      ourLines,
-      markers: await readFiles(markerDir),
-      loadedModules: Object.values(await readFiles(modulesDir)).map((json) => JSON.parse(json) as string[]),
-    };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
+export async function runJest(job: Job, jest: JestVersion, options: RunJestOptions): Promise<JestRun> {
+  const scratch = await mkdtemp(join(job.scratch, 'jest-'));
+  const markerDir = join(scratch, 'markers');
+  const modulesDir = join(scratch, 'modules');
+  await mkdir(markerDir);
+  await mkdir(modulesDir);
+  const env: Record<string, string | undefined> = {
+    FIXTURE_MARKER_DIR: markerDir,
+    PROMISE_FAILURE_REPORTER_OPTIONS: JSON.stringify(options.reporterOptions ?? {}),
+    ...(options.withoutReporter ? { WITHOUT_PROMISE_FAILURE: '1' } : {}),
+    ...(options.recordModules
+      ? { FIXTURE_MODULES_DIR: modulesDir, NODE_OPTIONS: `--require ${join(fixturesDir, 'record-modules.cjs')}` }
+      : {}),
+    ...options.env,
+  };
+  const args = [jest.bin, `--cacheDirectory=${join(scratch, 'cache')}`, ...(options.args ?? [])];
+  const run = await job.run(process.execPath, args, { cwd: join(fixturesDir, options.fixture), env });
+  return {
+    ...run,
+    markers: await readFiles(markerDir),
+    loadedModules: Object.values(await readFiles(modulesDir)).map((json) => JSON.parse(json) as string[]),
+  };
 }
 
 async function readFiles(dir: string): Promise<Record<string, string>> {
@@ -93,14 +80,4 @@ async function readFiles(dir: string): Promise<Record<string, string>> {
 /** The line a run prints when Buildkite accepted the promise. */
 export function acceptedLine(exitStatus = 1, how = 'declared via job-api'): string {
   return `promise-failure: promised exit status ${exitStatus} to Buildkite (${how})`;
-}
-
-/** Starts a fake Buildkite for one test and always closes it. */
-export async function withFakeBuildkite<T>(options: FakeBuildkiteOptions, use: (fake: FakeBuildkite) => Promise<T>): Promise<T> {
-  const fake = await startFakeBuildkite(options);
-  try {
-    return await use(fake);
-  } finally {
-    await fake.close();
-  }
 }

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type Job, startJob, transcript } from '../support/job.js';
-import { fixtureDir, mochaMajors, registerArgs, reporterArgs } from './run-mocha.js';
+import { fixtureDir, latestMocha, registerArgs, reporterArgs } from './run-mocha.js';
 
 /**
  * A test that calls `process.exit()` ends the run while the declaration is under way (Buildkite never
  * answers here): nothing can wait, but the user is told in one line. Real Mocha, the newest major.
  */
 describe('a test that calls process.exit() after a failure', () => {
-  const mocha = mochaMajors[mochaMajors.length - 1];
+  const mocha = latestMocha;
   let job: Job;
 
   beforeEach(async () => {

@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { type FakeBuildkite, type FakeBuildkiteOptions, startFakeBuildkite } from '@promise-failure/testkit';
-import { type RunResult, runProcess } from '../support/run-process.js';
+import type { Job, JobRun } from '../support/job.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -21,53 +18,25 @@ export const mochaMajors = [
 
 export type MochaMajor = (typeof mochaMajors)[number];
 
+/** The newest major: where tests of the reporter's own rules run (see `test/README.md`, "Every major, or the newest"). */
+export const latestMocha: MochaMajor = mochaMajors[2];
+
 export const reporterArgs = ['--reporter', '@promise-failure/mocha'] as const;
 export const registerArgs = ['--require', '@promise-failure/mocha/register'] as const;
 
-/** One fake Buildkite job and a fresh lock directory, for one test. */
-export interface Job {
-  buildkite: FakeBuildkite;
-  lockDir: string;
-  /** The child's whole environment: PATH, HOME, the job's variables and the lock directory. */
-  env: NodeJS.ProcessEnv;
-  /** The same, outside Buildkite (no job variables). */
-  envOutsideBuildkite: NodeJS.ProcessEnv;
-  close(): Promise<void>;
+export interface RunMochaOptions {
+  /** More variables for the child; `undefined` removes one of the job's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run outside Buildkite (no job variables): the baseline to compare exit codes with. */
+  readonly outsideBuildkite?: boolean;
+  /** Default: the fixture project. */
+  readonly cwd?: string;
+  readonly timeout?: number;
 }
 
-export async function startJob(options?: FakeBuildkiteOptions): Promise<Job> {
-  const buildkite = await startFakeBuildkite(options);
-  const lockDir = await mkdtemp(path.join(os.tmpdir(), 'promise-failure-mocha-e2e-'));
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), BUILDKITE_PROMISE_FAILURE_LOCK_DIR: lockDir };
-  return {
-    buildkite,
-    lockDir,
-    env: { ...base, ...buildkite.env },
-    envOutsideBuildkite: base,
-    async close() {
-      await buildkite.close();
-      await rm(lockDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Runs `node <mocha bin> …args` in the fixture project; its output without colours (Mocha 12 colours it). */
-export async function runMocha(
-  mocha: MochaMajor,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  options: { cwd?: string; timeout?: number } = {},
-): Promise<RunResult> {
-  const run = await runProcess(process.execPath, [mocha.bin, ...args], { cwd: options.cwd ?? fixtureDir, env, timeout: options.timeout });
+/** Runs `node <mocha bin> …args` in `job`; its output without colours (Mocha 12 colours it). */
+export async function runMocha(job: Job, mocha: MochaMajor, args: readonly string[], options: RunMochaOptions = {}): Promise<JobRun> {
+  const { cwd = fixtureDir, ...rest } = options;
+  const run = await job.run(process.execPath, [mocha.bin, ...args], { cwd, ...rest });
   return { ...run, stdout: stripVTControlCharacters(run.stdout), stderr: stripVTControlCharacters(run.stderr) };
-}
-
-/** The lines this project printed (each starts `promise-failure:`). */
-export function promiseFailureLines(output: string): string[] {
-  return output.split('\n').filter((line) => line.startsWith('promise-failure:'));
-}
-
-/** `body.reason` / `body.exit_status` of a recorded Agent API request. */
-export function bodyOf(request: { body: unknown } | undefined): { reason?: string; exit_status?: number } {
-  return (request?.body ?? {}) as { reason?: string; exit_status?: number };
 }

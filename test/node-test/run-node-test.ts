@@ -67,11 +67,12 @@ export const reporterArgs = [
 export const specOnlyArgs = ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout'] as const;
 
 /**
- * Node's debug log of the ES modules it loads, on stderr (a test file's on stdout, through the spec
- * reporter): whether the core was loaded, on every version alike (Node 24 runs no `--import` in the runner's
- * own process, so a loader hook cannot tell).
+ * Node's debug log of the modules it loads, ES modules and CommonJS, on stderr (a test file's on stdout,
+ * through the spec reporter): whether the core was loaded, on every version alike (Node 24 runs no
+ * `--import` in the runner's own process, so a loader hook cannot tell). CommonJS too: the declaration's
+ * worker thread loads the core with `require`.
  */
-export const moduleLogEnv = { NODE_DEBUG: 'esm' } as const;
+export const moduleLogEnv = { NODE_DEBUG: 'esm,module' } as const;
 
 /** The spec reporter's output without what changes from run to run (durations). */
 export function specOutput(stdout: string): string {

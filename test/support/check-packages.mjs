@@ -1,14 +1,22 @@
 // `npm run check:packages`: every published package under packages/ through publint (strict: suggestions fail too) and
 // @arethetypeswrong/cli (`--pack`, profile node16: node16 from CommonJS and from ESM, and bundler). Both pack
 // the package locally with `npm pack`: no network. Prints one line per package, and a tool's output only
-// when it finds something. Exits 1 if any package has a problem. Run `npm run build` first.
+// when it finds something. Also: every tarball carries the repository's LICENSE (the same text). Exits 1 if any package has a problem. Run `npm run build` first.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
+const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+/** @param {string} name */
 const bin = (name) => join(root, 'node_modules/.bin', name);
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ * @returns {Promise<{ code: number | null; output: string }>}
+ */
 function run(command, args, cwd) {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
@@ -49,11 +57,13 @@ for (const { directory, manifest } of packages.filter(({ manifest }) => !manifes
     failures++;
     continue;
   }
-  const [publint, attw] = await Promise.all([
+  const [publint, attw, pack] = await Promise.all([
     run(bin('publint'), ['--strict', '.'], directory),
     run(bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], directory),
+    run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], directory),
   ]);
   const problems = [
+    ...licenseProblems(directory, pack),
     ...(publint.code === 0 ? [] : [`publint:\n${publint.output.trim()}`]),
     ...(attw.code === 0 ? [] : [`attw (node16, bundler):\n${attw.output.trim()}`]),
   ];
@@ -61,3 +71,20 @@ for (const { directory, manifest } of packages.filter(({ manifest }) => !manifes
   process.stdout.write(problems.length === 0 ? `✓ ${name}: publint, attw (node16, bundler)\n` : `✗ ${name}\n${problems.join('\n')}\n`);
 }
 process.exitCode = failures > 0 ? 1 : 0;
+
+/**
+ * The tarball must carry LICENSE, the same text as the repository's (npm takes it only from the package's
+ * own directory, so each package keeps a copy and lists it in `files`).
+ *
+ * @param {string} directory
+ * @param {{ code: number | null; output: string }} pack `npm pack --dry-run --json`
+ * @returns {string[]}
+ */
+function licenseProblems(directory, pack) {
+  if (pack.code !== 0) return [`npm pack --dry-run:\n${pack.output.trim()}`];
+  /** @type {{ files: { path: string }[] }[]} */
+  const [tarball] = JSON.parse(pack.output.slice(pack.output.indexOf('[')));
+  if (!tarball?.files.some((file) => file.path === 'LICENSE')) return ['LICENSE: not in the tarball (add it to `files`)'];
+  if (readFileSync(join(directory, 'LICENSE'), 'utf8') !== license) return ["LICENSE: not the same text as the repository's"];
+  return [];
+}

@@ -34,6 +34,13 @@ export interface Job {
 export interface JobRunOptions {
   readonly cwd: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Start from {@link Job.envOutsideBuildkite} instead of {@link Job.env}: the same run as a developer's
+   * laptop would make it (the baseline a test compares exit codes with).
+   *
+   * @default false
+   */
+  readonly outsideBuildkite?: boolean;
   /** Kill the child (SIGKILL) after this many ms. Default 90,000: a loaded 2-core machine is slow. */
   readonly timeout?: number;
 }
@@ -64,8 +71,8 @@ export async function startJob(options?: FakeBuildkiteOptions): Promise<Job> {
     env,
     envOutsideBuildkite,
     scratch,
-    async run(command, args, { cwd, env: extra = {}, timeout = 90_000 }) {
-      const childEnv: Record<string, string> = { ...env };
+    async run(command, args, { cwd, env: extra = {}, outsideBuildkite = false, timeout = 90_000 }) {
+      const childEnv: Record<string, string> = { ...(outsideBuildkite ? envOutsideBuildkite : env) };
       for (const [name, value] of Object.entries(extra)) {
         if (value === undefined) delete childEnv[name];
         else childEnv[name] = value;
@@ -96,3 +103,22 @@ export function bodyOf(request: { body: unknown } | undefined): { reason?: strin
 export function transcript(result: RunResult): string {
   return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
+
+/** Starts a job for one test and always closes it, whatever `use` does. */
+export async function withJob<T>(options: FakeBuildkiteOptions, use: (job: Job) => Promise<T>): Promise<T> {
+  const job = await startJob(options);
+  try {
+    return await use(job);
+  } finally {
+    await job.close();
+  }
+}
+
+/**
+ * How much longer than its baseline a run may take where a test bounds a duration ("Buildkite down: the
+ * run ends about flushTimeout later"). Two runs of the same command vary by well over 10 s on a 2-core
+ * machine running another suite, so the bound only catches what it is for: a run kept alive until the
+ * core's own 60 s request timeout, or killed at the job helper's 90 s. That the flush timed out at
+ * `flushTimeout` is shown by the line the reporter prints, which names it.
+ */
+export const loadedMachineSlack = 40_000;

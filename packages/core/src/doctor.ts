@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
+import { describeLockDirectory } from './claim/lock-directory.js';
 import { displayEndpoint, type Env, isDebugOn, isTurnedOff, offWords, readEndpoint, readExitStatus, readTimeout } from './environment.js';
-import { describeLockDirectory } from './lock-directory.js';
 import { createRedactor } from './redact.js';
 
 /**

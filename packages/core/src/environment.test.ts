@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDebugOn, isTurnedOff, readExitStatus, readRequestHeaders, readTimeout, readTransports } from './environment.js';
+import { isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { PromiseFailureError } from './errors.js';
 
 describe('isTurnedOff', () => {
@@ -59,18 +59,5 @@ describe('readTransports', () => {
     const result = readTransports({ BUILDKITE_AGENT_ACCESS_TOKEN: 'a', BUILDKITE_AGENT_ENDPOINT: endpoint });
     expect(result).toMatchObject({ code: 'PROMISE_FAILURE_INVALID_ENVIRONMENT' });
     expect((result as PromiseFailureError).message).toContain('BUILDKITE_AGENT_ENDPOINT');
-  });
-});
-
-describe('readRequestHeaders', () => {
-  it('turns BUILDKITE_REQUEST_HEADER_<X> into Buildkite-<X>, skipping unusable names', () => {
-    expect(
-      readRequestHeaders({
-        BUILDKITE_REQUEST_HEADER_TIMESTAMP: '1',
-        BUILDKITE_REQUEST_HEADER_SOME_THING: 'v',
-        'BUILDKITE_REQUEST_HEADER_BAD NAME': 'x',
-        OTHER: 'y',
-      }),
-    ).toEqual({ 'Buildkite-TIMESTAMP': '1', 'Buildkite-SOME-THING': 'v' });
   });
 });

@@ -69,9 +69,7 @@ export interface Transports {
 }
 
 /** What undici (and any HTTP client) refuses in a header value: it would throw on every attempt. */
-const invalidHeaderValue = /[^\t\x20-\x7e\x80-\xff]/;
-/** A header name is an HTTP token. */
-const headerName = /^[!#$%&'*+.^`|~0-9A-Za-z-]+$/;
+export const invalidHeaderValue = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * The transports the job's variables configure. `BUILDKITE_AGENT_ENDPOINT` is checked here, at the
@@ -134,26 +132,4 @@ export function displayEndpoint(value: string): string {
     // not a URL: shown with anything that looks like credentials hidden
   }
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, '$1[hidden]@');
-}
-
-/**
- * `Buildkite-<X>` headers for every `BUILDKITE_REQUEST_HEADER_<X>`, which the server asks agents to
- * send. A name or value no header can carry (`日本`, a control character) would make undici throw on
- * every attempt, and the declaration would never be sent: it is dropped, with a debug line.
- */
-export function readRequestHeaders(env: Env, log: (message: string) => void = () => {}): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const prefix = 'BUILDKITE_REQUEST_HEADER_';
-  for (const name of Object.keys(env)) {
-    if (!name.startsWith(prefix) || name.length === prefix.length) continue;
-    const value = env[name];
-    if (value === undefined) continue;
-    const header = `Buildkite-${name.slice(prefix.length).replaceAll('_', '-')}`;
-    if (!headerName.test(header) || invalidHeaderValue.test(value)) {
-      log(`not sending ${name}: its name or value cannot be an HTTP header`);
-      continue;
-    }
-    headers[header] = value;
-  }
-  return headers;
 }

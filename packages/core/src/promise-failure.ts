@@ -1,9 +1,10 @@
 import pMemoize from 'p-memoize';
+import { findRecord, logRecorded } from './claim/record.js';
 import { createDebugLog, type DebugLog } from './debug.js';
-import type { Caller, Declaration, DeclarationPlan } from './declaration.js';
+import type { Caller, DeclarationPlan } from './declare.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
-import { findRecord, sharedRecord } from './record.js';
+import type { Outcome } from './outcome.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
 import { validateOptions } from './validate-options.js';
@@ -13,16 +14,18 @@ import { validateOptions } from './validate-options.js';
  * a key onto one declaration and keeps its outcome when it is final (a success, or a refusal that
  * Buildkite would repeat); a transient failure is not kept, so a later call tries again. Across
  * processes (test runner workers, several runners side by side), the declaration itself goes through
- * a file-based claim (claim.ts). The memo is what makes the thousandth failing test cost well under a
+ * a file-based claim (claim/claim.ts). The memo is what makes the thousandth failing test cost well under a
  * microsecond; the claim is what makes the thirty-second worker cost one file read.
  */
-const settled = new Map<string, Declaration>();
+const settled = new Map<string, Outcome>();
+/** Once a key is settled, what every later call gets: one promise of one frozen result, made on first use. */
+const settledResults = new Map<string, Promise<PromiseFailureResult>>();
 const declareOnce = pMemoize(
-  async (plan: DeclarationPlan): Promise<Declaration> => (await import('./declaration.js')).runDeclaration(plan),
+  async (plan: DeclarationPlan): Promise<Outcome> => (await import('./declare.js')).declarePromiseFailure(plan),
   {
     cacheKey: ([plan]) => plan.key,
     cache: settled,
-    shouldCache: (declaration) => declaration.final,
+    shouldCache: (outcome) => outcome.final,
   },
 );
 
@@ -66,17 +69,26 @@ export function promiseFailure(options?: PromiseFailureOptions): Promise<Promise
   }
   // One job and one exit status: Buildkite's own unit of idempotence, and the memo's key.
   const key = `${exitStatus}\0${jobId}`;
-  const known = settled.get(key);
   // Every later caller gets the same settled promise of the same frozen result: nothing is allocated.
-  if (known !== undefined) {
-    known.shared ??= Promise.resolve(Object.freeze(toResult(known, exitStatus, undefined)));
-    return known.shared;
+  const known = settledResults.get(key);
+  if (known !== undefined) return known;
+  const outcome = settled.get(key);
+  if (outcome !== undefined) {
+    const result = Promise.resolve(Object.freeze(resultFor(outcome, undefined)));
+    settledResults.set(key, result);
+    return result;
   }
-  return join(call, env, jobId, exitStatus, key);
+  return declareOrJoin(call, env, jobId, exitStatus, key);
 }
 
 /** The slow path: the first call for a key, or one while its declaration is in flight. */
-async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitStatus: number, key: string): Promise<PromiseFailureResult> {
+async function declareOrJoin(
+  call: PromiseFailureOptions,
+  env: Env,
+  jobId: string,
+  exitStatus: number,
+  key: string,
+): Promise<PromiseFailureResult> {
   let timeout = call.timeout;
   if (timeout === undefined) {
     const parsed = readTimeout(env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS);
@@ -97,15 +109,14 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
   const redactor = () => (redact ??= createRedactor(env));
   const log = createDebugLog(isDebugOn(env), redactor);
   for (const why of transports.unusable ?? []) log(`${why}: that transport is not used`);
-  const record = findRecord(env, jobId, exitStatus, log);
-  if (record !== undefined) {
-    const declaration = sharedRecord(record, exitStatus, log, { requested: false });
-    settled.set(key, declaration);
-    return toResult(declaration, exitStatus, undefined);
+  const recorded = findRecord(env, jobId, exitStatus, log);
+  if (recorded !== undefined) {
+    settled.set(key, logRecorded(recorded, log));
+    return resultFor(recorded, undefined);
   }
   const caller: Caller = { requested: false };
   const deadline = Date.now() + timeout;
-  const shared = declareOnce({
+  const pending = declareOnce({
     key,
     caller,
     jobId,
@@ -120,8 +131,8 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
     redact: (text) => redactor()(text),
     log,
   });
-  watchExit(shared, exitStatus, log);
-  return waitFor(shared, caller, exitStatus, timeout, call.signal);
+  watchExit(pending, exitStatus, log);
+  return waitFor(pending, caller, exitStatus, timeout, call.signal);
 }
 
 /*
@@ -131,16 +142,16 @@ async function join(call: PromiseFailureOptions, env: Env, jobId: string, exitSt
  * Reporters, which always print their one line, print theirs from their own 'exit' listener (README,
  * "process.exit() during a declaration").
  */
-const inFlight = new Map<Promise<Declaration>, { exitStatus: number; log: DebugLog }>();
+const inFlight = new Map<Promise<Outcome>, { exitStatus: number; log: DebugLog }>();
 let exitListener: (() => void) | undefined;
 
-function watchExit(shared: Promise<Declaration>, exitStatus: number, log: DebugLog): void {
-  if (inFlight.has(shared)) return;
-  inFlight.set(shared, { exitStatus, log });
+function watchExit(pending: Promise<Outcome>, exitStatus: number, log: DebugLog): void {
+  if (inFlight.has(pending)) return;
+  inFlight.set(pending, { exitStatus, log });
   const settle = () => {
-    inFlight.delete(shared);
+    inFlight.delete(pending);
   };
-  shared.then(settle, settle);
+  pending.then(settle, settle);
   exitListener ??= () => {
     for (const { exitStatus: status, log: write } of inFlight.values()) {
       write(`the process is exiting before Buildkite answered: exit status ${status} may not have been promised`);
@@ -155,7 +166,7 @@ function watchExit(shared: Promise<Declaration>, exitStatus: number, log: DebugL
  * cannot hold a test runner open.
  */
 function waitFor(
-  shared: Promise<Declaration>,
+  pending: Promise<Outcome>,
   caller: Caller,
   exitStatus: number,
   timeout: number,
@@ -177,26 +188,30 @@ function waitFor(
     const onAbort = () => finish(gaveUp(ErrorCode.Aborted, 'stopped waiting: the signal was aborted'));
     const timer = setTimeout(() => finish(gaveUp(ErrorCode.Timeout, `timed out after ${timeout} ms before Buildkite answered`)), timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
-    shared.then(
-      (declaration) => finish(toResult(declaration, exitStatus, caller)),
+    pending.then(
+      (outcome) => finish(resultFor(outcome, caller)),
       (error: unknown) => finish(gaveUp(ErrorCode.Internal, oneLine(`unexpected error: ${String((error as Error)?.message ?? error)}`))),
     );
   });
 }
 
-function toResult(declaration: Declaration, exitStatus: number, caller: Caller | undefined): PromiseFailureResult {
+/**
+ * The edge where the one internal outcome becomes a caller's result: `declared` only for the call whose
+ * own request went out (every other caller shares it: `debounced`), and nothing but the public fields.
+ */
+function resultFor(outcome: Outcome, caller: Caller | undefined): PromiseFailureResult {
   const result: PromiseFailureResult = {
-    outcome: declaration.starter === caller ? declaration.outcome : 'debounced',
-    accepted: declaration.accepted,
-    exitStatus,
+    outcome: caller?.requested ? outcome.outcome : 'debounced',
+    accepted: outcome.accepted,
+    exitStatus: outcome.exitStatus,
   };
-  if (declaration.transport !== undefined) result.transport = declaration.transport;
-  if (declaration.upstreamStatus !== undefined) result.upstreamStatus = declaration.upstreamStatus;
-  if (declaration.error !== undefined) {
-    result.error = declaration.error;
-    result.code = declaration.code ?? ErrorCode.Internal;
+  if (outcome.transport !== undefined) result.transport = outcome.transport;
+  if (outcome.upstreamStatus !== undefined) result.upstreamStatus = outcome.upstreamStatus;
+  if (outcome.error !== undefined) {
+    result.error = outcome.error;
+    result.code = outcome.code ?? ErrorCode.Internal;
   }
-  if (declaration.warning !== undefined) result.warning = declaration.warning;
+  if (outcome.warning !== undefined) result.warning = outcome.warning;
   return result;
 }
 

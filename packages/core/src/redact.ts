@@ -84,7 +84,11 @@ function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
-/** The agent's limit on a reason, in code points; applied after redaction. */
+/**
+ * Our bound on a reason, in code points, applied after redaction. The agent does not cut a reason (any
+ * limit is Buildkite's, server side); this cut is the core's own contract (`reason` in the README), so
+ * that a runner's whole failure output never becomes the reason.
+ */
 export const maximumReasonLength = 1_000;
 
 /** Redacts, then cuts to 1,000 code points (never splitting a surrogate pair). */

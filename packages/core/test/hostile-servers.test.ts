@@ -88,12 +88,12 @@ describe('values no HTTP header can carry (issue 10, item 7)', () => {
     ['a control character', 'a\u0001b'],
   ])('a BUILDKITE_REQUEST_HEADER_* value with %s is dropped; the declaration is sent', async (_, value) => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
-    const env = jobEnv(fake, { BUILDKITE_REQUEST_HEADER_X_BAD: value, BUILDKITE_REQUEST_HEADER_X_GOOD: 'fine' });
+    const env = jobEnv(fake, { BUILDKITE_REQUEST_HEADER_BUILDKITE_BAD: value, BUILDKITE_REQUEST_HEADER_BUILDKITE_GOOD: 'fine' });
     const result = await promiseFailure({ env, timeout: 10_000 });
     expect(result).toMatchObject({ outcome: 'declared', accepted: true });
     const [request] = fake.agentApiRequests();
-    expect(request?.headers['buildkite-x-good']).toBe('fine');
-    expect(request?.headers).not.toHaveProperty('buildkite-x-bad');
+    expect(request?.headers['buildkite-good']).toBe('fine');
+    expect(request?.headers).not.toHaveProperty('buildkite-bad');
   });
 
   it('an access token no header can carry: skipped at once, naming the variable, never showing the value', async () => {

@@ -1,12 +1,12 @@
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jobDirectoryName } from '../src/lock-directory.js';
+import { jobDirectoryName } from '../src/claim/lock-directory.js';
 import { fakeBuildkite, jobEnv, runCaller, startNode, temporaryDirectory } from './support.js';
 
 const probe = `
 const core = require('@promise-failure/core');
-const loaded = () => Object.keys(require.cache).filter((path) => /[\\\\/](undici|p-retry)[\\\\/]/.test(path) || /send-declaration|declaration-/.test(path));
+const loaded = () => Object.keys(require.cache).filter((path) => /[\\\\/](undici|p-retry)[\\\\/]/.test(path) || /send-declaration|declare-/.test(path));
 const before = loaded();
 core.promiseFailure().then((result) => {
   process.stdout.write(JSON.stringify({ before, after: loaded(), result }));

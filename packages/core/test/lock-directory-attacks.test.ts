@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, symlinkSync, 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { jobDirectoryName } from '../src/lock-directory.js';
+import { jobDirectoryName } from '../src/claim/lock-directory.js';
 import { callerPath, fakeBuildkite, jobEnv, onCleanup, runCaller, startNode, temporaryDirectory } from './support.js';
 
 /*

@@ -78,7 +78,8 @@ describe('declared', () => {
 
   it('straight to the Agent API without a Job API, with the headers the protocol asks for', async () => {
     const fake = await fakeBuildkite({ jobApi: 'none', jobId: 'job.with.dots' });
-    const env = jobEnv(fake, { BUILDKITE_REQUEST_HEADER_TIMESTAMP: '12345' });
+    // As the agent sets them: `Buildkite-Timestamp` from the server, and a name it would never send.
+    const env = jobEnv(fake, { BUILDKITE_REQUEST_HEADER_BUILDKITE_TIMESTAMP: '12345', BUILDKITE_REQUEST_HEADER_X_OTHER: 'no' });
     const result = await promiseFailure({ env });
     expect(result).toEqual({ outcome: 'declared', accepted: true, exitStatus: 1, transport: 'agent-api', upstreamStatus: 204 });
     const [request] = fake.agentApiRequests();
@@ -88,6 +89,7 @@ describe('declared', () => {
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers['user-agent']).toMatch(/^promise-failure\/\d+\.\d+\.\d+/);
     expect(request?.headers['buildkite-timestamp']).toBe('12345');
+    expect(Object.keys(request?.headers ?? {}).filter((name) => /other|buildkite-buildkite/i.test(name))).toEqual([]);
     expect(request?.body).toEqual({ exit_status: 1 });
   });
 

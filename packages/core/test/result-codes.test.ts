@@ -135,8 +135,8 @@ describe('every result with an error has a code (table in the README)', () => {
     const env = jobEnv(fake);
     await promiseFailure({ env });
     // What another process would read from the record.
-    const { readRecord, recordPath } = await import('../src/record.js');
-    const { jobDirectoryName } = await import('../src/lock-directory.js');
+    const { readRecord, recordPath } = await import('../src/claim/record.js');
+    const { jobDirectoryName } = await import('../src/claim/lock-directory.js');
     const record = readRecord(
       recordPath(join(env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string, jobDirectoryName(fake.jobId)), 1),
       1,

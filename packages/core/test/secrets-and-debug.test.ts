@@ -64,10 +64,10 @@ describe('an abandoned declaration', () => {
   it('never keeps the process alive once no caller waits for it', async () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     fake.fault({ hang: true, times: 100 });
-    // The callers give up after 5 s (room for a loaded machine to send the request first); the request
-    // then hangs on in the fake, and the process must exit anyway, not after some 60 s timer.
-    const child = startNode([callerPath, JSON.stringify({ calls: 2, timeout: 5_000 })], jobEnv(fake));
-    await fake.waitForAgentRequests(1, { timeout: 20_000 });
+    // The callers give up after 8 s (room for a machine running two test suites to send the request
+    // first); the request then hangs on in the fake, and the process must exit anyway, not after some 60 s timer.
+    const child = startNode([callerPath, JSON.stringify({ calls: 2, timeout: 8_000 })], jobEnv(fake));
+    await fake.waitForAgentRequests(1, { timeout: 30_000 });
     const result = await child.done;
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).results[0]).toMatchObject({ outcome: 'declared', accepted: false, code: 'PROMISE_FAILURE_TIMEOUT' });

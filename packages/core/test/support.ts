@@ -96,6 +96,17 @@ export function startNode(args: string[], env: Record<string, string>, options: 
   return { pid: child.pid as number, done, waitForStderr, kill: (signal = 'SIGKILL') => child.kill(signal) };
 }
 
+/**
+ * How long this machine takes, right now, to start a trivial Node process and see it exit: about 50 ms when
+ * idle, seconds when a second test suite shares its two cores. Tests that check a latency the design
+ * guarantees (a takeover within 2 s) add it, so that they fail on a broken design, not on a busy machine.
+ */
+export async function machineDelay(): Promise<number> {
+  const started = performance.now();
+  await startNode(['-e', '0'], { PATH: process.env.PATH ?? '' }).done;
+  return performance.now() - started;
+}
+
 export interface CallerSummary {
   calls: number;
   outcomes: Record<string, number>;

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FakeBuildkiteOptions, startFakeBuildkite } from './index.js';
 import { callJobApi, putPromiseFailure, settle, startEach } from './test-helpers.js';
@@ -17,6 +18,7 @@ describe('startFakeBuildkite', () => {
       BUILDKITE_AGENT_ENDPOINT: fake.endpoint,
       BUILDKITE_AGENT_JOB_API_SOCKET: fake.jobApiSocket,
       BUILDKITE_AGENT_JOB_API_TOKEN: expect.stringMatching(/^[0-9a-f]{64}$/),
+      BUILDKITE_PROMISE_FAILURE_LOCK_DIR: join(dirname(fake.jobApiSocket as string), 'lock'),
     });
     expect(fake.env.BUILDKITE_AGENT_JOB_API_TOKEN).not.toBe(fake.env.BUILDKITE_AGENT_ACCESS_TOKEN);
     expect(fake.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v3$/);
@@ -34,6 +36,17 @@ describe('startFakeBuildkite', () => {
     expect(first?.jobApiSocket).not.toBe(second?.jobApiSocket);
   });
 
+  it('gives each fake its own lock directory, even with the same fixed jobId, in every jobApi mode', async () => {
+    const fakes = await Promise.all([start({ jobId: 'fixed' }), start({ jobId: 'fixed', jobApi: 'none' })]);
+    const lockDirectories = fakes.map((fake) => fake.env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string);
+    expect(new Set(lockDirectories).size).toBe(2);
+    for (const lockDirectory of lockDirectories) {
+      // Inside the fake's private directory, and not made yet: the first caller creates it.
+      expect(statSync(dirname(lockDirectory)).mode & 0o777).toBe(0o700);
+      expect(existsSync(lockDirectory)).toBe(false);
+    }
+  });
+
   it.each<[string, unknown, RegExp]>([
     ['an unknown jobApi mode', { jobApi: 'legacy' }, /`jobApi` to be one of 'current'/],
     ['an empty jobId', { jobId: '' }, /`jobId`/],
@@ -41,15 +54,19 @@ describe('startFakeBuildkite', () => {
     ['a negative latency', { latency: -5 }, /`latency`/],
     ['zero attempts', { agentRetry: { attempts: 0, delayMs: 1 } }, /`agentRetry.attempts`/],
     ['a NaN delay', { agentRetry: { attempts: 1, delayMs: Number.NaN } }, /`agentRetry.delayMs`/],
+    ['an unknown option', { latencey: 5 }, /^Unknown option `latencey`; expected `jobApi`, `jobId`/],
+    ['an unknown agentRetry option', { agentRetry: { attempts: 1, delayMs: 1, tries: 2 } }, /^Unknown agentRetry option `tries`/],
+    ['a non-object agentRetry', { agentRetry: 3 }, /`agentRetry` to be an object/],
   ])('rejects %s, naming the option', async (_name, options, message) => {
     await expect(startFakeBuildkite(options as FakeBuildkiteOptions)).rejects.toThrow(message);
   });
 });
 
 describe('close()', () => {
-  it('is idempotent, stops both servers and removes the socket directory', async () => {
+  it('is idempotent, stops both servers and removes the socket and lock directory', async () => {
     const fake = await start();
     const directory = dirname(fake.jobApiSocket as string);
+    await mkdir(fake.env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string);
     await callJobApi(fake, { exit_status: 1 });
     await Promise.all([fake.close(), fake.close()]);
     await fake.close();
@@ -88,6 +105,7 @@ describe('jobs', () => {
       BUILDKITE_JOB_ID: other.jobId,
       BUILDKITE_AGENT_ACCESS_TOKEN: expect.stringMatching(/^[0-9a-f]{64}$/),
       BUILDKITE_AGENT_ENDPOINT: fake.endpoint,
+      BUILDKITE_PROMISE_FAILURE_LOCK_DIR: fake.env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR,
     });
     expect(other.env.BUILDKITE_AGENT_ACCESS_TOKEN).not.toBe(fake.env.BUILDKITE_AGENT_ACCESS_TOKEN);
     expect(() => fake.addJob({ jobId: other.jobId })).toThrow(/already exists/);

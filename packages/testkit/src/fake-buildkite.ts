@@ -14,6 +14,9 @@ import type { AgentRetryOptions, FakeBuildkite, FakeBuildkiteOptions, JobApiMode
 
 const JOB_API_MODES: readonly JobApiMode[] = ['current', 'without-route', 'none', 'dead-socket'];
 
+const OPTION_NAMES = ['jobApi', 'jobId', 'enabled', 'latency', 'agentRetry'] as const;
+const AGENT_RETRY_NAMES = ['attempts', 'delayMs', 'timeoutMs'] as const;
+
 const DEFAULT_AGENT_RETRY: Required<AgentRetryOptions> = { attempts: 10, delayMs: 10, timeoutMs: 60_000 };
 
 /** The default timeout of `waitForAgentRequests`, ms. */
@@ -22,7 +25,8 @@ const DEFAULT_WAIT_TIMEOUT = 10_000;
 /**
  * Starts a fake Buildkite: an Agent API on `127.0.0.1` (a random port) and, per `jobApi`, the job's agent Job API
  * on a Unix socket in a fresh private temporary directory. Both record every request and accept injected faults.
- * Call `close()` when done.
+ * Its `env` also names a lock directory of its own in that temporary directory, so that a fake with a fixed
+ * `jobId` is never answered from an earlier run's record of the same job. Call `close()` when done.
  *
  * @example
  * const buildkite = await startFakeBuildkite();
@@ -42,7 +46,7 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
   const upstreamAgent = new Agent({ keepAlive: true });
 
   const servers: RunningServer[] = [];
-  let socketDirectory: string | undefined;
+  let privateDirectory: string | undefined;
   let closePromise: Promise<void> | undefined;
 
   async function close(): Promise<void> {
@@ -50,10 +54,14 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
     recorder.rejectWaiters();
     upstreamAgent.destroy();
     await Promise.all(servers.map((server) => server.stop()));
-    if (socketDirectory !== undefined) await rm(socketDirectory, { recursive: true, force: true });
+    if (privateDirectory !== undefined) await rm(privateDirectory, { recursive: true, force: true });
   }
 
   try {
+    // mkdtemp creates the directory 0700, like the agent's own socket directory: no other user can connect.
+    // It holds the Job API socket and the job's lock directory, and goes with close().
+    privateDirectory = await mkdtemp(join(tmpdir(), 'pf-testkit-'));
+    const lockDirectory = join(privateDirectory, 'lock');
     const agentApi = await startAgentApiServer({
       jobs,
       recorder,
@@ -68,11 +76,9 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
     let jobApiSocket: string | undefined;
     let jobApiToken: string | undefined;
     if (settings.jobApi !== 'none') {
-      // mkdtemp creates the directory 0700, like the agent's own socket directory: no other user can connect.
-      socketDirectory = await mkdtemp(join(tmpdir(), 'pf-testkit-'));
       jobApiToken = generateToken();
       // A dead socket is a path where nothing listens (connecting fails with ENOENT), as after the agent died.
-      jobApiSocket = join(socketDirectory, settings.jobApi === 'dead-socket' ? 'dead-job-api.sock' : 'job-api.sock');
+      jobApiSocket = join(privateDirectory, settings.jobApi === 'dead-socket' ? 'dead-job-api.sock' : 'job-api.sock');
     }
     if (settings.jobApi === 'current' || settings.jobApi === 'without-route') {
       const coordinator = new PromiseFailureCoordinator((exitStatus, reason) =>
@@ -106,6 +112,7 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
       BUILDKITE_JOB_ID: target.id,
       BUILDKITE_AGENT_ACCESS_TOKEN: target.accessToken,
       BUILDKITE_AGENT_ENDPOINT: endpoint,
+      BUILDKITE_PROMISE_FAILURE_LOCK_DIR: lockDirectory,
     });
     const env = jobEnv(job);
     if (jobApiSocket !== undefined && jobApiToken !== undefined) {
@@ -164,7 +171,15 @@ function validateOptions(options: FakeBuildkiteOptions): Settings {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${String(options)}.`);
   }
+  // Unknown keys are refused, as the reporters refuse theirs: a typo (`latencey`) must not silently do nothing.
+  refuseUnknownKeys(options, OPTION_NAMES, 'option');
   const { jobApi = 'current', jobId, enabled = true, latency = 0, agentRetry } = options;
+  if (agentRetry !== undefined) {
+    if (typeof agentRetry !== 'object' || agentRetry === null) {
+      throw new TypeError(`Expected \`agentRetry\` to be an object, got ${String(agentRetry)}.`);
+    }
+    refuseUnknownKeys(agentRetry, AGENT_RETRY_NAMES, 'agentRetry option');
+  }
   if (!JOB_API_MODES.includes(jobApi)) {
     throw new TypeError(
       `Expected \`jobApi\` to be one of ${JOB_API_MODES.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(jobApi)}.`,
@@ -192,4 +207,13 @@ function validateOptions(options: FakeBuildkiteOptions): Settings {
     throw new RangeError(`Expected \`agentRetry.timeoutMs\` to be a positive number of ms, got ${String(retry.timeoutMs)}.`);
   }
   return { jobApi, jobId, enabled, latency, agentRetry: retry };
+}
+
+function refuseUnknownKeys(value: object, known: readonly string[], what: string): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `Unknown ${what} ${unknown.map((key) => `\`${key}\``).join(', ')}; expected ${known.map((key) => `\`${key}\``).join(', ')}.`,
+    );
+  }
 }

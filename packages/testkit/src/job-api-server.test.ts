@@ -225,6 +225,7 @@ describe("Job API 'none'", () => {
       'BUILDKITE_AGENT_ACCESS_TOKEN',
       'BUILDKITE_AGENT_ENDPOINT',
       'BUILDKITE_JOB_ID',
+      'BUILDKITE_PROMISE_FAILURE_LOCK_DIR',
       'CI',
     ]);
   });

@@ -1,7 +1,7 @@
 /** How the fake job's agent exposes its local Job API. */
 export type JobApiMode = 'current' | 'without-route' | 'none' | 'dead-socket';
 
-/** Options for {@link startFakeBuildkite}. Every option is optional. */
+/** Options for {@link startFakeBuildkite}. Every option is optional; an unknown key is a `TypeError`. */
 export interface FakeBuildkiteOptions {
   /**
    * How the job's agent exposes the Job API.
@@ -65,8 +65,11 @@ export interface FakeBuildkite {
   /**
    * The variables a job on this fake would have: `BUILDKITE=true`, `CI=true`, `BUILDKITE_JOB_ID`,
    * `BUILDKITE_AGENT_ACCESS_TOKEN`, `BUILDKITE_AGENT_ENDPOINT` (`http://127.0.0.1:<port>/v3`) and, per `jobApi`
-   * mode, `BUILDKITE_AGENT_JOB_API_SOCKET` and `BUILDKITE_AGENT_JOB_API_TOKEN`. Nothing else: spread it over
-   * your own environment.
+   * mode, `BUILDKITE_AGENT_JOB_API_SOCKET` and `BUILDKITE_AGENT_JOB_API_TOKEN`; and
+   * `BUILDKITE_PROMISE_FAILURE_LOCK_DIR`, a lock directory of this fake's own (removed by `close()`), so that
+   * its job starts with no record even when `jobId` is fixed and an earlier run promised the same job. Nothing
+   * else: spread it over your own environment (to share a lock directory between two fakes, set the variable
+   * after spreading).
    */
   readonly env: Record<string, string>;
   /** This fake's job id. */
@@ -98,7 +101,8 @@ export interface FakeBuildkite {
   finishJob(jobId?: string): void;
   /**
    * Adds another job on the same servers, with its own access token (for 403 tests). It has no Job API, so its
-   * `env` has no `BUILDKITE_AGENT_JOB_API_*` variables.
+   * `env` has no `BUILDKITE_AGENT_JOB_API_*` variables; it shares this fake's lock directory, as two jobs on one
+   * machine share the default one.
    */
   addJob(options?: { jobId?: string }): { jobId: string; env: Record<string, string> };
   /**
@@ -106,7 +110,10 @@ export interface FakeBuildkite {
    * read). Rejects after `timeout` ms, or when the fake is closed.
    */
   waitForAgentRequests(count: number, options?: { timeout?: number }): Promise<RecordedRequest[]>;
-  /** Stops both servers, destroys open and hanging connections, removes the temporary socket directory. Idempotent. */
+  /**
+   * Stops both servers, destroys open and hanging connections, removes the fake's temporary directory (the Job
+   * API socket and the lock directory). Idempotent.
+   */
   close(): Promise<void>;
 }
 

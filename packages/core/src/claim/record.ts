@@ -1,14 +1,17 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DebugLog } from './debug.js';
-import type { Declaration } from './declaration.js';
-import type { Env } from './environment.js';
-import { ErrorCode } from './errors.js';
+import type { DebugLog } from '../debug.js';
+import type { Env } from '../environment.js';
+import { ErrorCode } from '../errors.js';
+import type { Outcome } from '../outcome.js';
+import type { Transport } from '../types.js';
 import { findJobDirectory } from './lock-directory.js';
-import type { Transport } from './types.js';
 
-/** What a process recorded for a job and exit status: shared by every later call, in any process. */
-export interface DeclarationRecord {
+/**
+ * `exit-N.result` as it is written: a final {@link Outcome}'s fields, and when. Written once, never
+ * changed; every later call, in any process, reads it back as that outcome (`readRecord`).
+ */
+export interface RecordFile {
   exitStatus: number;
   accepted: boolean;
   transport?: Transport | undefined;
@@ -23,8 +26,24 @@ export function recordPath(jobDirectory: string, exitStatus: number): string {
   return join(jobDirectory, `exit-${exitStatus}.result`);
 }
 
-/** The record at `path`, if there is a readable one. A file that cannot be parsed is ignored. */
-export function readRecord(path: string, exitStatus: number, log: DebugLog): DeclarationRecord | undefined {
+/** What a holder writes for a final outcome. */
+export function recordFileOf(outcome: Outcome): RecordFile {
+  return {
+    exitStatus: outcome.exitStatus,
+    accepted: outcome.accepted,
+    transport: outcome.transport,
+    upstreamStatus: outcome.upstreamStatus,
+    error: outcome.error,
+    code: outcome.code,
+    recordedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * The outcome recorded at `path`, if there is a readable record: final, and `debounced` for whoever
+ * reads it, since its request was another call's. A file that cannot be parsed is ignored.
+ */
+export function readRecord(path: string, exitStatus: number, log: DebugLog): Outcome | undefined {
   const text = readOwnFile(path);
   if (text === undefined) return undefined;
   if (text === false) {
@@ -32,9 +51,9 @@ export function readRecord(path: string, exitStatus: number, log: DebugLog): Dec
     return undefined;
   }
   try {
-    const record = JSON.parse(text) as DeclarationRecord;
+    const record = JSON.parse(text) as RecordFile;
     if (typeof record === 'object' && record !== null && typeof record.accepted === 'boolean' && record.exitStatus === exitStatus) {
-      return record;
+      return outcomeOf(record);
     }
   } catch {
     // fall through
@@ -49,7 +68,7 @@ export function readRecord(path: string, exitStatus: number, log: DebugLog): Dec
  * load only when there is no record. The directories are checked as carefully as when writing: a
  * record planted in a directory that is not ours must not stop a declaration.
  */
-export function findRecord(env: Env, jobId: string, exitStatus: number, log: DebugLog): DeclarationRecord | undefined {
+export function findRecord(env: Env, jobId: string, exitStatus: number, log: DebugLog): Outcome | undefined {
   const directory = findJobDirectory(env, jobId);
   return directory === undefined ? undefined : readRecord(recordPath(directory, exitStatus), exitStatus, log);
 }
@@ -79,22 +98,22 @@ export function readOwnFile(path: string): string | false | undefined {
   }
 }
 
-/**
- * Another process's record (redacted when it was written), as a declaration every caller here shares.
- * `starter` is the call that found it: it too gets `debounced`, since its own request never went out.
- */
-export function sharedRecord(record: DeclarationRecord, exitStatus: number, log: DebugLog, starter: Declaration['starter']): Declaration {
-  log(`exit status ${exitStatus} was already ${record.accepted ? 'promised' : 'refused'} by another process`);
-  return {
-    starter,
-    outcome: 'debounced',
-    accepted: record.accepted,
-    transport: record.transport,
-    upstreamStatus: record.upstreamStatus,
-    error: record.error,
-    code: record.error === undefined ? undefined : (knownCode(record.code) ?? ErrorCode.Refused),
-    final: true,
-  };
+function outcomeOf(record: RecordFile): Outcome {
+  const outcome: Outcome = { outcome: 'debounced', accepted: record.accepted, exitStatus: record.exitStatus, final: true };
+  if (record.transport !== undefined) outcome.transport = record.transport;
+  if (record.upstreamStatus !== undefined) outcome.upstreamStatus = record.upstreamStatus;
+  if (record.error !== undefined) {
+    outcome.error = record.error;
+    // A record written before results had codes has none: a refusal, the only failure ever recorded.
+    outcome.code = knownCode(record.code) ?? ErrorCode.Refused;
+  }
+  return outcome;
+}
+
+/** The debug line for an outcome another process recorded; returns the outcome. */
+export function logRecorded(outcome: Outcome, log: DebugLog): Outcome {
+  log(`exit status ${outcome.exitStatus} was already ${outcome.accepted ? 'promised' : 'refused'} by another process`);
+  return outcome;
 }
 
 const codes = new Set<string>(Object.values(ErrorCode));

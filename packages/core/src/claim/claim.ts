@@ -1,10 +1,11 @@
 import { closeSync, type FSWatcher, linkSync, lstatSync, openSync, readdirSync, unlinkSync, utimesSync, watch, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DebugLog } from './debug.js';
-import type { ErrorCode } from './errors.js';
+import type { DebugLog } from '../debug.js';
+import type { ErrorCode } from '../errors.js';
+import type { Outcome } from '../outcome.js';
 import { currentIdentity, type HolderIdentity, holderLiveness } from './holder-liveness.js';
-import { type DeclarationRecord, knownCode, readOwnFile, readRecord, recordPath } from './record.js';
+import { knownCode, readOwnFile, readRecord, recordFileOf, recordPath } from './record.js';
 
 /*
  * Why a hand-written claim rather than a lock library (docs/claim.md has the figures): the lockfile packages
@@ -53,8 +54,8 @@ async function pauseForTests(): Promise<void> {
   if (pause > 0) await sleep(pause, undefined, { ref: false });
 }
 
-export type ClaimOutcome =
-  | { kind: 'recorded'; record: DeclarationRecord }
+export type Claimed =
+  | { kind: 'recorded'; outcome: Outcome }
   | { kind: 'holder'; claim: HeldClaim }
   | { kind: 'released'; error: string | undefined; code: ErrorCode | undefined }
   | { kind: 'timed-out'; holderPid: number | undefined };
@@ -79,7 +80,7 @@ export class ClaimSite {
   }
 
   /** The recorded outcome, if any. A file that cannot be parsed is ignored (and replaced on publish). */
-  readRecord(): DeclarationRecord | undefined {
+  readRecord(): Outcome | undefined {
     return readRecord(this.resultPath, this.exitStatus, this.log);
   }
 
@@ -88,16 +89,16 @@ export class ClaimSite {
    * generation we waited on gave up after a transient failure, or `deadline` passes. Throws only on a
    * file-system error, after which the caller declares without the claim.
    */
-  async claim(deadline: number, onFirstWait?: () => void): Promise<ClaimOutcome> {
+  async claimExitStatus(deadline: number, onFirstWait?: () => void): Promise<Claimed> {
     const wake = new DirectoryWake(this.directory);
     try {
-      return await this.#claim(deadline, wake, onFirstWait);
+      return await this.#claimExitStatus(deadline, wake, onFirstWait);
     } finally {
       wake.close();
     }
   }
 
-  async #claim(deadline: number, wake: DirectoryWake, onFirstWait?: () => void): Promise<ClaimOutcome> {
+  async #claimExitStatus(deadline: number, wake: DirectoryWake, onFirstWait?: () => void): Promise<Claimed> {
     const waitedOn = new Set<number>();
     let poll = firstPoll;
     let lastHolder: number | undefined;
@@ -106,8 +107,8 @@ export class ClaimSite {
       // While watching, the record and the list of claims are read again only after a file appeared
       // or went: a poll without one only checks that the holder still lives (half the system calls).
       if (scanned === undefined || wake.takeChange()) {
-        const record = this.readRecord();
-        if (record) return { kind: 'recorded', record };
+        const recorded = this.readRecord();
+        if (recorded) return { kind: 'recorded', outcome: recorded };
         scanned = this.#scan();
       }
       const { top, done } = scanned;
@@ -124,7 +125,7 @@ export class ClaimSite {
           const late = this.readRecord();
           if (late) {
             held.release(undefined);
-            return { kind: 'recorded', record: late };
+            return { kind: 'recorded', outcome: late };
           }
           return { kind: 'holder', claim: held };
         }
@@ -348,10 +349,10 @@ export class HeldClaim {
   }
 
   /** Success or a refusal Buildkite will repeat: every later call, in any process, returns this. */
-  record(record: DeclarationRecord): void {
+  record(outcome: Outcome): void {
     clearInterval(this.#heartbeat);
     try {
-      this.site.publish(this.site.resultPath, JSON.stringify(record), true);
+      this.site.publish(this.site.resultPath, JSON.stringify(recordFileOf(outcome)), true);
     } catch (error) {
       this.log(`could not record the outcome (${(error as Error).message})`);
     }

@@ -14,8 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { DebugLog } from './debug.js';
-import type { Env } from './environment.js';
+import type { DebugLog } from '../debug.js';
+import type { Env } from '../environment.js';
 import { hash128 } from './hash.js';
 
 /*

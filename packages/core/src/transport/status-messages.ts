@@ -1,5 +1,5 @@
 /**
- * Plain words for what Buildkite's answers mean for a promised failure (docs/protocol.md, "Agent API").
+ * Plain words for what Buildkite's answers mean for a promised failure (docs/protocol.md, the Agent API's "Answers").
  * The status text alone ("Conflict") would leave a user guessing.
  */
 export function describeStatus(status: number): string {

@@ -1,13 +1,19 @@
-import { ErrorCode, PromiseFailureError } from './errors.js';
+import type { DebugLog } from '../debug.js';
+import { ErrorCode, oneLine, PromiseFailureError } from '../errors.js';
+import type { Outcome } from '../outcome.js';
+import type { Redactor } from '../redact.js';
 import { readBodyStart } from './read-body.js';
+import { describeStatus, isTerminalStatus } from './status-messages.js';
 import { type Dispatcher, type RequestTarget, request } from './undici.js';
 
-export interface JobApiDeclaration {
+export interface JobApiRequest {
   token: string;
   body: { exit_status: number; reason?: string };
   dispatcher: Dispatcher;
   /** Absolute time (ms since the epoch) past which we stop waiting for the agent. */
   deadline: number;
+  redact: Redactor;
+  log: DebugLog;
 }
 
 /**
@@ -22,14 +28,6 @@ export function jobApiShare(left: number): number {
   return Math.max(1, Math.min(jobApiAnswerBound, Math.ceil(left / 2)));
 }
 
-/** The agent's answer: its coordinator declared upstream, or shared a declaration (`debounced`). */
-export interface JobApiAnswer {
-  outcome: 'declared' | 'debounced';
-  accepted: boolean;
-  upstreamStatus: number | undefined;
-  error: string | undefined;
-}
-
 const route: RequestTarget = { origin: 'http://localhost', path: '/api/current-job/v0/promise-failure' };
 
 /**
@@ -38,9 +36,13 @@ const route: RequestTarget = { origin: 'http://localhost', path: '/api/current-j
  * is an answer; anything else — a 404 from an agent without the route, 401, 5xx, a body that is not
  * JSON, a socket that refuses — rejects with `PROMISE_FAILURE_JOB_API_UNAVAILABLE`, and the caller
  * falls back to the Agent API as the agent's own command does.
+ *
+ * The answer is the agent's: `declared` when its coordinator sent the request, `debounced` when it
+ * shared another's. A refusal Buildkite will repeat is final (recorded); a 429, a 5xx or no status at
+ * all lets a later call retry.
  */
-export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<JobApiAnswer> {
-  const left = declaration.deadline - Date.now();
+export async function declareViaJobApi(input: JobApiRequest): Promise<Outcome> {
+  const left = input.deadline - Date.now();
   if (left <= 0) throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered');
   const share = jobApiShare(left);
   const bound = AbortSignal.timeout(share);
@@ -49,15 +51,15 @@ export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<
   try {
     response = await request(route, {
       method: 'POST',
-      headers: { authorization: `Bearer ${declaration.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(declaration.body),
-      dispatcher: declaration.dispatcher,
+      headers: { authorization: `Bearer ${input.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(input.body),
+      dispatcher: input.dispatcher,
       signal: bound,
     });
     text = await readBodyStart(response.body);
     if (bound.aborted) throw bound.reason;
   } catch (cause) {
-    if (Date.now() >= declaration.deadline) {
+    if (Date.now() >= input.deadline) {
       throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered', { cause });
     }
     if (bound.aborted) throw unavailable(`the agent did not answer within ${share} ms`, cause);
@@ -75,12 +77,28 @@ export async function declareViaJobApi(declaration: JobApiDeclaration): Promise<
   if (typeof parsed !== 'object' || parsed === null || typeof parsed.accepted !== 'boolean') {
     throw unavailable('the agent answered 200 without `accepted`');
   }
-  return {
+  const accepted = parsed.accepted;
+  const upstream = typeof parsed.upstream_status === 'number' ? parsed.upstream_status : undefined;
+  const said = typeof parsed.error === 'string' && parsed.error !== '' ? parsed.error : undefined;
+  const outcome: Outcome = {
     outcome: parsed.outcome === 'debounced' ? 'debounced' : 'declared',
-    accepted: parsed.accepted,
-    upstreamStatus: typeof parsed.upstream_status === 'number' ? parsed.upstream_status : undefined,
-    error: typeof parsed.error === 'string' && parsed.error !== '' ? parsed.error : undefined,
+    accepted,
+    exitStatus: input.body.exit_status,
+    transport: 'job-api',
+    final: accepted || (upstream !== undefined && isTerminalStatus(upstream)),
   };
+  if (upstream !== undefined) outcome.upstreamStatus = upstream;
+  if (!accepted) {
+    outcome.error = input.redact(
+      oneLine(
+        `Job API: Buildkite did not accept the promise${upstream === undefined ? '' : ` (${upstream} — ${describeStatus(upstream)})`}${said ? `: ${said}` : ''}`,
+      ),
+    );
+    // Buildkite's refusal relayed by the agent: terminal (recorded) or transient (a later call retries).
+    outcome.code = outcome.final ? ErrorCode.Refused : ErrorCode.Transient;
+  }
+  input.log(`Job API answered ${outcome.outcome}, accepted ${accepted}${upstream === undefined ? '' : `, upstream ${upstream}`}`);
+  return outcome;
 }
 
 function unavailable(why: string, cause?: unknown): PromiseFailureError {

@@ -1,18 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
+import type { DebugLog } from '../debug.js';
+import { ErrorCode, isTransient, PromiseFailureError } from '../errors.js';
+import type { Outcome } from '../outcome.js';
+import type { Redactor } from '../redact.js';
+import { version } from '../version.js';
 import { maximumAttempts, parseRetryAfter, retryDelay } from './backoff.js';
-import type { DebugLog } from './debug.js';
-import { ErrorCode, isTransient, PromiseFailureError } from './errors.js';
 import { readBodyStart } from './read-body.js';
-import type { Redactor } from './redact.js';
 import { describeStatus, isTerminalStatus } from './status-messages.js';
 import { type Dispatcher, type RequestTarget, request } from './undici.js';
-import { version } from './version.js';
 
 /** Time kept for one more attempt when a wait would otherwise run into the deadline. */
 const finalAttemptReserve = 250;
 
-export interface AgentApiDeclaration {
+export interface AgentApiRequest {
   endpoint: string;
   token: string;
   jobId: string;
@@ -65,35 +66,35 @@ export function promiseFailureUrl(endpoint: string, jobId: string): RequestTarge
  * (p-retry's own backoff has neither full jitter nor `Retry-After`), taken in `onFailedAttempt`, which
  * p-retry awaits, so they can honour the header and end the call at once when it asks for longer than
  * the time left. Terminal answers go through p-retry's `AbortError`: no further attempt.
- * Resolves with Buildkite's status on success; rejects with a `PromiseFailureError` otherwise.
+ * Resolves with the accepted, final outcome; rejects with a `PromiseFailureError` otherwise.
  */
-export async function declareViaAgentApi(declaration: AgentApiDeclaration): Promise<number> {
-  const url = promiseFailureUrl(declaration.endpoint, declaration.jobId);
+export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcome> {
+  const url = promiseFailureUrl(input.endpoint, input.jobId);
   // Never with credentials (the origin has none), never with a query (the path has none).
   const shown = url.href;
-  const payload = JSON.stringify(declaration.body);
+  const payload = JSON.stringify(input.body);
   const headers = {
-    ...declaration.extraHeaders,
-    authorization: `Token ${declaration.token}`,
+    ...input.extraHeaders,
+    authorization: `Token ${input.token}`,
     'content-type': 'application/json',
     'user-agent': `promise-failure/${version} (@promise-failure/core; node ${process.version})`,
   };
 
   const attempt = async (attemptNumber: number): Promise<number> => {
-    const left = declaration.deadline - Date.now();
+    const left = input.deadline - Date.now();
     if (left <= 0) throw new AbortError(timedOut(shown));
-    declaration.log(`PUT ${shown} (attempt ${attemptNumber} of ${maximumAttempts})`);
+    input.log(`PUT ${shown} (attempt ${attemptNumber} of ${maximumAttempts})`);
     let response: Dispatcher.ResponseData;
     try {
       response = await request(url, {
         method: 'PUT',
         headers,
         body: payload,
-        dispatcher: declaration.dispatcher,
+        dispatcher: input.dispatcher,
         signal: AbortSignal.timeout(left),
       });
     } catch (cause) {
-      if (Date.now() >= declaration.deadline) throw new AbortError(timedOut(shown));
+      if (Date.now() >= input.deadline) throw new AbortError(timedOut(shown));
       // A request the client refuses to send (an argument it rejects) fails the same way every time:
       // terminal, not retried until the timeout.
       if ((cause as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
@@ -105,13 +106,14 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
     // Only an error answer's first bytes matter (its JSON message); a success's body is not read at all.
     const text = await readBodyStart(response.body, status >= 200 && status < 300 ? 0 : undefined);
     if (status >= 200 && status < 300) return status;
-    const error = answerError(status, text, response.headers['retry-after'], shown, declaration.redact);
+    const error = answerError(status, text, response.headers['retry-after'], shown, input.redact);
     if (!isTransient(error)) throw new AbortError(error);
     throw error;
   };
 
+  let status: number;
   try {
-    return await pRetry(attempt, {
+    status = await pRetry(attempt, {
       retries: maximumAttempts - 1,
       minTimeout: 0,
       factor: 1,
@@ -120,7 +122,7 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
         if (retriesLeft === 0) return;
         const retryAfter = (error as PromiseFailureError).retryAfterMs;
         const wait = retryAfter ?? retryDelay(attemptNumber);
-        const left = declaration.deadline - Date.now();
+        const left = input.deadline - Date.now();
         if (retryAfter !== undefined && retryAfter > left) {
           throw new PromiseFailureError(
             ErrorCode.Timeout,
@@ -137,7 +139,7 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
           });
         }
         const waited = Math.min(wait, lastChance);
-        declaration.log(`${error.message}; retrying in ${waited} ms`);
+        input.log(`${error.message}; retrying in ${waited} ms`);
         await sleep(waited, undefined, { ref: false });
       },
     });
@@ -145,6 +147,9 @@ export async function declareViaAgentApi(declaration: AgentApiDeclaration): Prom
     if (error instanceof PromiseFailureError) throw error;
     throw new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${networkMessage(error)}`, { cause: error });
   }
+  const exitStatus = input.body.exit_status;
+  input.log(`Agent API accepted exit status ${exitStatus} (${status})`);
+  return { outcome: 'declared', accepted: true, exitStatus, transport: 'agent-api', upstreamStatus: status, final: true };
 }
 
 function timedOut(shown: string): PromiseFailureError {

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Env } from './environment.js';
+import type { Env } from '../environment.js';
 import { Agent, buildConnector, type Dispatcher, Pool } from './undici.js';
 
 /**
