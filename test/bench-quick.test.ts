@@ -30,6 +30,10 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
     'vitest reporter, 20 failures',
     'mocha reporter, passing suite',
     'mocha reporter, 20 failures',
+    'playwright reporter, passing suite',
+    'playwright reporter, 4 failures',
+    'node-test reporter, passing suite',
+    'node-test reporter, 20 failures',
   ]) {
     expect(
       lines.filter((line) => line.startsWith('| ') && line.includes(row)),
@@ -38,7 +42,7 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
   }
   expect(run.stdout).toMatch(/\| 1 request to the Agent API/);
   const failingRows = lines.filter((line) => / reporter, \d+ failures/.test(line));
-  expect(failingRows).toHaveLength(3);
+  expect(failingRows).toHaveLength(5);
   for (const line of failingRows) expect(line).toContain('; 1 request per run');
   // The profile breakdown: a row per runner's main thread, and the declaration's worker thread.
   expect(run.stdout).toContain("## Where a failing run's time goes");
@@ -46,9 +50,10 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
     expect(lines.filter((line) => line.startsWith(`| ${runner} | runner's main thread, with the reporter`))).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith(`| ${runner} | the declaration's worker thread`))).toHaveLength(1);
   }
-  // The "final failure → request" table: one row per runner and mode, each with a figure.
+  // The "final failure → request" table: one row per runner and mode (the per-test modes included), each
+  // with a figure.
   expect(run.stdout).toContain('## Final failure → request');
-  const latencyRows = lines.filter((line) => /^\| (jest|vitest|mocha) \| reporter/.test(line));
-  expect(latencyRows.length).toBeGreaterThanOrEqual(4);
+  const latencyRows = lines.filter((line) => /^\| (jest|vitest|mocha) \| (reporter|environment|register)/.test(line));
+  expect(latencyRows.length).toBeGreaterThanOrEqual(6);
   for (const line of latencyRows) expect(line).toMatch(/\| \d+ ms \| \d+ ms \| 1 \|/);
 }, 660_000);
