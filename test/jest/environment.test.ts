@@ -1,10 +1,8 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { bodyOf, type Job, startJob, transcript } from '../support/job.js';
+import { acceptedLine, bodyOf, type Job, startJob, transcript } from '../support/job.js';
 import { fixturesDir, jestVersions } from './run-jest.js';
-
-const acceptedLine = /^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via job-api\)$/;
 
 /**
  * The earliest mode: `testEnvironment: '@promise-failure/jest/environment'` beside the reporter. The test

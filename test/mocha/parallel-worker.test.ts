@@ -1,10 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bodyOf, type Job, startJob, transcript } from '../support/job.js';
+import { acceptedLine, bodyOf, type Job, startJob, transcript } from '../support/job.js';
 import { fixtureDir, mochaMajors, registerArgs } from './run-mocha.js';
-
-const acceptedLine = /^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via job-api\)$/;
 
 /**
  * The earliest mode for `--parallel`: `--require @promise-failure/mocha/register` declares from the worker at a

@@ -94,6 +94,12 @@ export function ourLines(output: string): string[] {
     .filter((line) => line.startsWith('promise-failure:'));
 }
 
+/**
+ * The one line of a job whose failure was promised through the Job API, by this process (`declared`) or by
+ * another that got there first (`debounced`: a worker, the environment, another runner).
+ */
+export const acceptedLine = /^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via job-api\)$/;
+
 /** `body.reason` / `body.exit_status` of a recorded Agent API or Job API request. */
 export function bodyOf(request: { body: unknown } | undefined): { reason?: string; exit_status?: number } {
   return (request?.body ?? {}) as { reason?: string; exit_status?: number };

@@ -1,8 +1,9 @@
+import { isPromisingJob } from '@promise-failure/reporting';
 import { captureStderr } from '@promise-failure/reporting/testing';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { TestEvent } from './events.js';
 import { promiseFailureReporter } from './reporter.js';
-import { describeRerun, isRerunRun, wouldPromise } from './rerun.js';
+import { describeRerun, isRerunRun } from './rerun.js';
 
 async function collect(events: Iterable<TestEvent> | AsyncIterable<TestEvent>): Promise<string[]> {
   const output: string[] = [];
@@ -102,7 +103,7 @@ describe('isRerunRun', () => {
   });
 });
 
-describe('wouldPromise', () => {
+describe("isPromisingJob (the kit's, for the rerun line)", () => {
   test.each([
     [{ BUILDKITE_JOB_ID: 'j' }, true],
     [{ BUILDKITE_JOB_ID: 'j', BUILDKITE_PROMISE_FAILURE: ' No ' }, false],
@@ -111,6 +112,6 @@ describe('wouldPromise', () => {
     [{ BUILDKITE_JOB_ID: '' }, false],
     [{}, false],
   ])('%j → %s', (env, expected) => {
-    expect(wouldPromise(env)).toBe(expected);
+    expect(isPromisingJob(env)).toBe(expected);
   });
 });

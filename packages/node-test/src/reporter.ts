@@ -1,7 +1,7 @@
-import { formatReason, guard, type ReporterRun, reportInternalError, startReporterRun } from '@promise-failure/reporting';
+import { formatReason, guard, isPromisingJob, type ReporterRun, reportInternalError, startReporterRun } from '@promise-failure/reporting';
 import type { TestEvent } from './events.js';
 import { runnerName } from './reason.js';
-import { describeRerun, isRerunRun, wouldPromise } from './rerun.js';
+import { describeRerun, isRerunRun } from './rerun.js';
 import { FailureRules, semanticsOf } from './rules.js';
 
 export const packageName = '@promise-failure/node-test';
@@ -73,7 +73,7 @@ class RunWatch {
     // The kit hands the line over instead of printing it: it goes to this reporter's destination.
     await this.#run.finish((line) => lines.push(line));
     try {
-      if (this.#withheld && this.#run.settings !== undefined && wouldPromise(process.env)) lines.push(describeRerun());
+      if (this.#withheld && this.#run.settings !== undefined && isPromisingJob(process.env)) lines.push(describeRerun());
     } catch (error) {
       reportInternalError('finish', error);
     }

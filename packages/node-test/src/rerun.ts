@@ -20,15 +20,3 @@ export function describeRerun(): string {
     'and a later attempt may pass the tests that failed here'
   );
 }
-
-// The words that turn promise-failure off in BUILDKITE_PROMISE_FAILURE, as the core reads them.
-const offWords = new Set(['false', '0', 'off', 'no']);
-
-/**
- * Whether the core would promise here (a Buildkite job, not turned off): the rerun line is for jobs, and
- * outside Buildkite the reporter prints nothing. The core's own test, without loading it.
- */
-export function wouldPromise(env: Readonly<Record<string, string | undefined>>): boolean {
-  if (!env.BUILDKITE_JOB_ID) return false;
-  return !offWords.has(env.BUILDKITE_PROMISE_FAILURE?.trim().toLowerCase() ?? '');
-}

@@ -22,5 +22,5 @@ export {
   resolveReporterOptions,
 } from './options.js';
 export { firstLine, formatReason, relativePath } from './reason.js';
-export { createReporterRun, type ReporterRun, type RunRules, startReporterRun } from './reporter-run.js';
+export { createReporterRun, isPromisingJob, type ReporterRun, type RunRules, startReporterRun } from './reporter-run.js';
 export { printLine } from './stderr.js';

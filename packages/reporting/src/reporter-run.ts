@@ -157,10 +157,10 @@ function wordReason(reason: () => string): string {
 const offWords: readonly string[] = ['false', '0', 'off', 'no'];
 
 /**
- * Whether the core would try to promise here (a Buildkite job, not turned off): the outer-retry line is for
- * jobs, and a reporter outside Buildkite prints nothing.
+ * Whether the core would try to promise here (a Buildkite job, not turned off): a line about a promise
+ * withheld (outer retries, a rerun attempt) is for jobs, and a reporter outside Buildkite prints nothing.
  */
-function isPromisingJob(env: Environment): boolean {
+export function isPromisingJob(env: Environment): boolean {
   if (!env.BUILDKITE_JOB_ID) return false;
   const toggle = env.BUILDKITE_PROMISE_FAILURE?.trim().toLowerCase();
   return toggle === undefined || !offWords.includes(toggle);
