@@ -5,7 +5,8 @@
 //   hold              one call (the fake hangs it): stays until killed
 //   cold              import the core and make the first call (nothing recorded): wall time and CPU time on
 //                     this (the caller's) thread, for the import and for the call
-//   wait <ms>         one call that waits on another process's claim: CPU time per second spent waiting
+//   wait <ms> <settle> one call that waits on another process's claim: CPU time per second spent waiting,
+//                     measured from <settle> ms after the call
 import { readFileSync } from 'node:fs';
 
 /** CPU time (ms) this thread has run: Linux's per-thread scheduler clock; elsewhere, the whole process's. */
@@ -18,7 +19,7 @@ function threadCpuMs() {
   }
 }
 
-const [mode, count] = process.argv.slice(2);
+const [mode, count, settleMs] = process.argv.slice(2);
 if (mode === 'cold') {
   const cpuAtStart = threadCpuMs();
   const started = performance.now();
@@ -43,8 +44,9 @@ const { promiseFailure } = await import('@promise-failure/core');
 if (mode === 'wait') {
   const controller = new AbortController();
   const waiting = promiseFailure({ signal: controller.signal });
-  // Settle into waiting first (the claim read, the holder found): only the wait itself is measured.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Settle into waiting first (the claim read, the holder found, and V8's collection of what loading
+  // the core left behind, which runs for about a second after): only the wait itself is measured.
+  await new Promise((resolve) => setTimeout(resolve, Number(settleMs)));
   const cpuBefore = process.cpuUsage();
   const threadBefore = threadCpuMs();
   const started = performance.now();

@@ -153,7 +153,8 @@ export async function coldPath({ quick }) {
 
 /** A process waiting on another's claim (the holder's request hangs): its CPU time per second waited. */
 export async function waiterCpu({ quick }) {
-  const waitMs = quick ? 1_000 : 5_000;
+  const waitMs = quick ? 1_000 : 10_000;
+  const settleMs = quick ? 300 : 2_000;
   const rounds = [];
   for (let round = 0; round < (quick ? 1 : 3); round++) {
     rounds.push(
@@ -163,7 +164,7 @@ export async function waiterCpu({ quick }) {
         const holder = start(process.execPath, [child, 'hold'], { env });
         try {
           await fake.waitForAgentRequests(1, { timeout: 30_000 });
-          const { stdout } = await run(process.execPath, [child, 'wait', String(waitMs)], { env });
+          const { stdout } = await run(process.execPath, [child, 'wait', String(waitMs), String(settleMs)], { env });
           return JSON.parse(stdout);
         } finally {
           holder.child.kill('SIGKILL');

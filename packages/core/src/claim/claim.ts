@@ -37,9 +37,9 @@ const deadlineMargin = 5_000;
  * A waiter is woken by the directory itself (inotify through fs.watch: the holder's record, its
  * release, a new generation, its heartbeat), so the polls are only for what makes no file event: a
  * holder that dies or passes its deadline. They start fast (a holder about to finish) and back off to
- * 750 ms: a dead holder is still seen well within the 2 s guarantee, and a waiter costs about a
- * millisecond of CPU per second waited (it was 18–25 ms with 50 ms polls, and 63 waiters starved the
- * holder on 2 CPUs). `node bench/waiter-cpu.mjs` measures it.
+ * 750 ms: a dead holder is still seen well within the 2 s guarantee, and a waiter costs about 2 ms
+ * of CPU per second waited (it was 18–25 ms with 50 ms polls, and 63 waiters starved the holder on 2
+ * CPUs). The waiter row of `npm run bench` measures it.
  */
 const firstPoll = 5;
 const lastPoll = 750;
@@ -89,16 +89,16 @@ export class ClaimSite {
    * generation we waited on gave up after a transient failure, or `deadline` passes. Throws only on a
    * file-system error, after which the caller declares without the claim.
    */
-  async claimExitStatus(deadline: number, onFirstWait?: () => void): Promise<Claimed> {
+  async claimExitStatus(deadline: number): Promise<Claimed> {
     const wake = new DirectoryWake(this.directory);
     try {
-      return await this.#claimExitStatus(deadline, wake, onFirstWait);
+      return await this.#claimExitStatus(deadline, wake);
     } finally {
       wake.close();
     }
   }
 
-  async #claimExitStatus(deadline: number, wake: DirectoryWake, onFirstWait?: () => void): Promise<Claimed> {
+  async #claimExitStatus(deadline: number, wake: DirectoryWake): Promise<Claimed> {
     const waitedOn = new Set<number>();
     let poll = firstPoll;
     let lastHolder: number | undefined;
@@ -134,7 +134,6 @@ export class ClaimSite {
       }
       if (waitedOn.size === 0) {
         this.log(`waiting for pid ${current.pid}, which is declaring exit status ${this.exitStatus}`);
-        onFirstWait?.();
         wake.start();
       }
       waitedOn.add(top);
