@@ -123,7 +123,7 @@ const sum = (values) => values.reduce((total, value) => total + value, 0);
  * @param {{ quick: boolean, runs?: number | undefined }} options `runs`: profiles per side (default 5, quick 1).
  */
 export async function benchBreakdown({ quick, runs: requestedRuns }) {
-  const shape = quick ? { files: 4, testsPerFile: 10, failures: 20 } : { files: 20, testsPerFile: 50, failures: 500 };
+  const shape = quick ? { files: 2, testsPerFile: 10, failures: 10 } : { files: 20, testsPerFile: 50, failures: 500 };
   // Quick: one profile of the 'with' side only (no difference row), to stay within a minute.
   const runs = requestedRuns ?? (quick ? 1 : 5);
   /** @type {[Side[], Side[]]} The sides of even runs, then of odd ones. */

@@ -78,7 +78,7 @@ export async function freshProcess({ quick }) {
 /** The holder is SIGKILLed while its request hangs: time until a waiting process's request arrives. */
 export async function takeover({ quick }) {
   const times = [];
-  for (let round = 0; round < (quick ? 2 : 9); round++) {
+  for (let round = 0; round < (quick ? 1 : 9); round++) {
     times.push(
       await withFake({ jobApi: 'none' }, async (fake) => {
         fake.fault({ hang: true });

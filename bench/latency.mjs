@@ -2,8 +2,7 @@
 // per runner and mode. The failing test is the first of a file that runs `tailMs` more; it records
 // Date.now() as it throws, and the fake Agent API records when the request arrives (same clock).
 //
-// `latencyModes` is the list the table iterates: a new runner or mode (Jest's test environment, Mocha's
-// register in --parallel workers, Playwright, node:test) is one more entry.
+// `latencyModes` is the list the table iterates: a new runner or mode is one more entry.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeBuildkite } from '@promise-failure/testkit';
@@ -26,7 +25,7 @@ function writeProject(directory, files) {
 
 /**
  * Each mode: `runner`, `mode`, whether it promises per test (`perTest`: the target applies) or per file,
- * `why` for a per-file mode, and `generate(directory, { tailMs })` → `{ cwd, bin, args }`.
+ * `why` for a per-file mode, and `generate(directory, { tailMs })` → `{ cwd, bin, binName?, args }` (`bin: null` when Node runs the tests).
  */
 export const latencyModes = [
   {
@@ -125,6 +124,41 @@ export const latencyModes = [
       }),
     }),
   },
+  {
+    runner: 'playwright',
+    mode: 'reporter',
+    perTest: true,
+    generate: (directory, { tailMs }) => ({
+      bin: '@playwright/test',
+      binName: 'playwright',
+      args: ['test', '--config=playwright.config.js'],
+      cwd: writeProject(directory, {
+        'package.json': '{ "type": "commonjs" }\n',
+        'playwright.config.js': `module.exports = { testDir: 'tests', workers: 1, retries: 0, timeout: ${tailMs + 30_000}, reporter: [['dot'], ['@promise-failure/playwright']] };\n`,
+        'tests/slow.spec.js': `const { test } = require('@playwright/test');\ntest('fails first', () => { ${failNow} });\ntest('runs on', async () => { ${sleep(tailMs)} });\n`,
+      }),
+    }),
+  },
+  {
+    runner: 'node:test',
+    mode: 'reporter',
+    perTest: true,
+    generate: (directory, { tailMs }) => ({
+      bin: null,
+      args: [
+        '--test',
+        '--test-reporter=dot',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=@promise-failure/node-test',
+        '--test-reporter-destination=stderr',
+        'test/slow.test.cjs',
+      ],
+      cwd: writeProject(directory, {
+        'package.json': '{ "type": "commonjs" }\n',
+        'test/slow.test.cjs': `const { test } = require('node:test');\ntest('fails first', () => { ${failNow} });\ntest('runs on', async () => { ${sleep(tailMs)} });\n`,
+      }),
+    }),
+  },
 ];
 
 /** One run of one mode: ms from the test's failure to the request's arrival, and the run's length. */
@@ -138,7 +172,9 @@ async function timeLatency(project, scratchDirectory) {
       BUILDKITE_PROMISE_FAILURE_LOCK_DIR: mkdtempSync(join(scratchDirectory, 'lock-')),
       PROMISE_FAILURE_BENCH_FAILED_AT: failedAt,
     };
-    const result = await run(process.execPath, [binOf(project.bin), ...project.args], { env, cwd: project.cwd, timeout: 180_000 });
+    // `bin: null`: Node itself runs the tests (`node --test`).
+    const bin = project.bin === null ? [] : [binOf(project.bin, project.binName)];
+    const result = await run(process.execPath, [...bin, ...project.args], { env, cwd: project.cwd, timeout: 180_000 });
     const requests = fake.agentApiRequests();
     const [request] = requests;
     if (result.code === 0 || requests.length !== 1 || request === undefined) {

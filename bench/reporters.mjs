@@ -60,9 +60,9 @@ function describeRun(result) {
 /**
  * Medians of alternating runs with and without the reporter, after a warm-up of each (unless quick): at least
  * `pairs` pairs, and more (up to `maxPairs`) until `budgetMs` has been spent, so that fast runners get more
- * samples.
+ * samples. `withOnly` (the quick run): one run with the reporter and none without, so no comparison.
  */
-async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs = 0, warmUp, failing, latency, locks }) {
+async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs = 0, warmUp, withOnly = false, failing, latency, locks }) {
   const started = performance.now();
   let pairs = minPairs;
   /** @type {{ with: number[], without: number[] }} */
@@ -78,8 +78,8 @@ async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs =
     if (pair === pairs - 1 && pairs < maxPairs && performance.now() - started < budgetMs) pairs++;
     /** This pair's wall times, ms. */
     const pairMs = { with: 0, without: 0 };
-    /** @type {['with', 'without'] | ['without', 'with']} */
-    const order = pair % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
+    /** @type {['with'] | ['with', 'without'] | ['without', 'with']} */
+    const order = withOnly ? ['with'] : pair % 2 === 0 ? ['with', 'without'] : ['without', 'with'];
     for (const side of order) {
       const result = await timeRun(suite, side, { latency, locks });
       if ((result.code !== 0) !== failing) throw new Error(`bench: ${suite.runner} ${side} the reporter: ${describeRun(result)}`);
@@ -105,10 +105,11 @@ async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs =
  * failing one (the fake Agent API answering after 50 ms). Quick mode: small suites, one run each side.
  */
 export async function benchReporters({ quick }) {
-  const passing = quick ? { files: 4, testsPerFile: 10, failures: 0 } : { files: 20, testsPerFile: 50, failures: 0 };
-  const failing = quick ? { files: 4, testsPerFile: 10, failures: 20 } : { files: 20, testsPerFile: 50, failures: 500 };
-  // At least 15 pairs for every row; fast runners get more within the budget.
-  const sampling = quick ? { pairs: 1 } : { pairs: 15, maxPairs: 31, budgetMs: 60_000 };
+  const passing = quick ? { files: 2, testsPerFile: 10, failures: 0 } : { files: 20, testsPerFile: 50, failures: 0 };
+  const failing = quick ? { files: 2, testsPerFile: 10, failures: 10 } : { files: 20, testsPerFile: 50, failures: 500 };
+  // At least 15 pairs for every row; fast runners get more within the budget. The quick run (a smoke test,
+  // under a minute) runs each suite once, with the reporter only.
+  const sampling = quick ? { pairs: 1, withOnly: true } : { pairs: 15, maxPairs: 31, budgetMs: 60_000 };
   mkdirSync(join(root, '.tmp'), { recursive: true });
   const directory = mkdtempSync(join(root, '.tmp', 'bench-reporters-'));
   const locks = join(directory, 'locks');
@@ -129,9 +130,10 @@ export async function benchReporters({ quick }) {
           locks,
         });
         const { overhead, pairs } = result;
-        const runs = pairs > 1 ? `medians of ${pairs} alternating pairs of runs` : 'one run each';
         let scenario;
-        let figure = `${formatMs(result.with)} with the reporter, ${formatMs(result.without)} without (${runs})`;
+        let figure = quick
+          ? `${formatMs(result.with)} with the reporter (quick run: once, and not without it)`
+          : `${formatMs(result.with)} with the reporter, ${formatMs(result.without)} without (medians of ${pairs} alternating pairs of runs)`;
         let target;
         if (kind === 'passing') {
           scenario = `${runner.name} reporter, passing suite: ${tests(shape)} tests in ${shape.files} files`;
@@ -146,10 +148,9 @@ export async function benchReporters({ quick }) {
           target = result.without < 1_000 ? '≤ 2 % or ≤ 20 ms over, 1 request' : '≤ 2 % over, 1 request';
           if (all.size !== 1 || !all.has(1)) problems.push(`${runner.name}: ${result.requests.join(', ')} requests per run, expected 1`);
         }
-        const ratio =
-          pairs > 1
-            ? `${overhead.text} wall time${overhead.withinNoise ? '' : `, ${formatMs(overhead.medianMs)}`} (median difference of pairs)`
-            : `${overhead.medianPercent >= 0 ? '+' : '−'}${Math.abs(overhead.medianPercent).toFixed(1)} % wall time (one pair: not meaningful)`;
+        const ratio = quick
+          ? 'not measured in a quick run'
+          : `${overhead.text} wall time${overhead.withinNoise ? '' : `, ${formatMs(overhead.medianMs)}`} (median difference of pairs)`;
         rows.push({ scenario, figure, ratio, target, runner: runner.name, kind, overhead, withoutMs: result.without });
       }
     }
