@@ -54,6 +54,11 @@ async function pauseForTests(): Promise<void> {
   if (pause > 0) await sleep(pause, undefined, { ref: false });
 }
 
+type Inspected =
+  | { state: 'active'; pid: number; holder?: ClaimFile }
+  | { state: 'released'; error: string | undefined; code: ErrorCode | undefined }
+  | { state: 'stale' };
+
 export type Claimed =
   | { kind: 'recorded'; outcome: Outcome }
   | { kind: 'holder'; claim: HeldClaim }
@@ -103,16 +108,21 @@ export class ClaimSite {
     let poll = firstPoll;
     let lastHolder: number | undefined;
     let scanned: { top: number; done: Set<number> } | undefined;
+    /** The holder read from the claim of generation `generation`: a claim's content never changes. */
+    let known: { generation: number; holder: ClaimFile } | undefined;
     for (;;) {
-      // While watching, the record and the list of claims are read again only after a file appeared
-      // or went: a poll without one only checks that the holder still lives (half the system calls).
-      if (scanned === undefined || wake.takeChange()) {
+      // While watching, the record, the list of claims and the holder's claim are read again only
+      // after a file appeared or went: a poll without one only checks that the holder still lives.
+      const changed = scanned === undefined || wake.takeChange();
+      if (changed || scanned === undefined) {
         const recorded = this.readRecord();
         if (recorded) return { kind: 'recorded', outcome: recorded };
         scanned = this.#scan();
       }
       const { top, done } = scanned;
-      const current = top === 0 ? undefined : this.#inspect(top, done.has(top));
+      const cached = !changed && known?.generation === top ? known.holder : undefined;
+      const current = top === 0 ? undefined : cached ? this.#judge(top, cached) : this.#inspect(top, done.has(top));
+      if (current?.state === 'active' && current.holder) known = { generation: top, holder: current.holder };
       if (current === undefined || current.state !== 'active') {
         if (current?.state === 'released' && waitedOn.has(top)) {
           // We waited while that attempt ran: share its transient failure rather than start another one.
@@ -162,11 +172,8 @@ export class ClaimSite {
     return { top, done };
   }
 
-  /** Whether generation g is still being worked on by a live holder. */
-  #inspect(
-    generation: number,
-    isDone: boolean,
-  ): { state: 'active'; pid: number } | { state: 'released'; error: string | undefined; code: ErrorCode | undefined } | { state: 'stale' } {
+  /** Whether generation g is still being worked on by a live holder: its claim read, then judged. */
+  #inspect(generation: number, isDone: boolean): Inspected {
     const path = this.claimPath(generation);
     if (isDone) {
       let error: string | undefined;
@@ -198,16 +205,34 @@ export class ClaimSite {
     } catch {
       return Date.now() - heartbeat > unreadableClaimExpiry ? { state: 'stale' } : { state: 'active', pid: 0 };
     }
+    return this.#judge(generation, holder, heartbeat);
+  }
+
+  /**
+   * Whether a holder already read is still at work: its deadline, then its process. The heartbeat (the
+   * claim's mtime) is read only when the process cannot be checked from here, the one case it decides.
+   */
+  #judge(generation: number, holder: ClaimFile, heartbeat?: number): Inspected {
     if (Date.now() > holder.deadline) {
       this.log(`the holder of exit status ${this.exitStatus} (pid ${holder.pid}) is past its deadline; taking over`);
       return { state: 'stale' };
     }
     const liveness = holderLiveness(holder);
-    if (liveness === 'dead' || (liveness === 'unknown' && Date.now() - heartbeat > heartbeatExpiry)) {
+    if (liveness === 'unknown') heartbeat ??= this.#heartbeatOf(generation);
+    if (liveness === 'dead' || (liveness === 'unknown' && (heartbeat === undefined || Date.now() - heartbeat > heartbeatExpiry))) {
       this.log(`the holder of exit status ${this.exitStatus} (pid ${holder.pid}) is gone; taking over`);
       return { state: 'stale' };
     }
-    return { state: 'active', pid: holder.pid };
+    return { state: 'active', pid: holder.pid, holder };
+  }
+
+  /** The claim's mtime (its holder's last heartbeat), or undefined when it is gone. */
+  #heartbeatOf(generation: number): number | undefined {
+    try {
+      return lstatSync(this.claimPath(generation)).mtimeMs;
+    } catch {
+      return undefined;
+    }
   }
 
   #tryClaim(generation: number, deadline: number): HeldClaim | undefined {
