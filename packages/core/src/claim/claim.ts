@@ -113,14 +113,14 @@ export class ClaimSite {
     for (;;) {
       // While watching, the record, the list of claims and the holder's claim are read again only
       // after a file appeared or went: a poll without one only checks that the holder still lives.
-      const changed = scanned === undefined || wake.takeChange();
-      if (changed || scanned === undefined) {
+      if (scanned === undefined || wake.takeChange()) {
         const recorded = this.readRecord();
         if (recorded) return { kind: 'recorded', outcome: recorded };
         scanned = this.#scan();
+        known = undefined;
       }
       const { top, done } = scanned;
-      const cached = !changed && known?.generation === top ? known.holder : undefined;
+      const cached = known?.generation === top ? known.holder : undefined;
       const current = top === 0 ? undefined : cached ? this.#judge(top, cached) : this.#inspect(top, done.has(top));
       if (current?.state === 'active' && current.holder) known = { generation: top, holder: current.holder };
       if (current === undefined || current.state !== 'active') {
