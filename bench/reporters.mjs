@@ -102,7 +102,7 @@ async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs =
 
 /**
  * `benchReporters({ quick })` → rows `{ scenario, figure, ratio, target }`: per runner, a passing suite and a
- * failing one (the fake Agent API answering after 50 ms). Quick mode: small suites, one run each side.
+ * failing one (the fake Agent API answering after 50 ms). Quick mode: small suites, one run with the reporter.
  */
 export async function benchReporters({ quick }) {
   const passing = quick ? { files: 2, testsPerFile: 10, failures: 0 } : { files: 20, testsPerFile: 50, failures: 0 };
