@@ -23,6 +23,18 @@ function writeProject(directory, files) {
   return directory;
 }
 
+/** The one Mocha project every Mocha mode runs; `flags` wire our reporter or register (and `--parallel`). */
+function mochaProject(directory, tailMs, flags) {
+  return {
+    bin: 'mocha',
+    args: ['--no-config', `--timeout=${tailMs + 30_000}`, ...flags, 'test/*.spec.js'],
+    cwd: writeProject(directory, {
+      'package.json': '{ "type": "commonjs" }\n',
+      'test/slow.spec.js': `it('fails first', () => { ${failNow} });\nit('runs on', async () => { ${sleep(tailMs)} });\n`,
+    }),
+  };
+}
+
 /**
  * Each mode: `runner`, `mode`, whether it promises per test (`perTest`: the target applies) or per file,
  * `why` for a per-file mode, and `generate(directory, { tailMs })` → `{ cwd, bin, binName?, args }` (`bin: null` when Node runs the tests).
@@ -60,14 +72,7 @@ export const latencyModes = [
     runner: 'mocha',
     mode: 'reporter',
     perTest: true,
-    generate: (directory, { tailMs }) => ({
-      bin: 'mocha',
-      args: ['--no-config', `--timeout=${tailMs + 30_000}`, '--reporter=@promise-failure/mocha', 'test/*.spec.js'],
-      cwd: writeProject(directory, {
-        'package.json': '{ "type": "commonjs" }\n',
-        'test/slow.spec.js': `it('fails first', () => { ${failNow} });\nit('runs on', async () => { ${sleep(tailMs)} });\n`,
-      }),
-    }),
+    generate: (directory, { tailMs }) => mochaProject(directory, tailMs, ['--reporter=@promise-failure/mocha']),
   },
   {
     runner: 'jest',
@@ -88,41 +93,14 @@ export const latencyModes = [
     mode: 'reporter, --parallel',
     perTest: false,
     why: "Mocha's main process hears of a worker's results when its file ends",
-    generate: (directory, { tailMs }) => ({
-      bin: 'mocha',
-      args: [
-        '--no-config',
-        '--parallel',
-        '--jobs=2',
-        `--timeout=${tailMs + 30_000}`,
-        '--reporter=@promise-failure/mocha',
-        'test/*.spec.js',
-      ],
-      cwd: writeProject(directory, {
-        'package.json': '{ "type": "commonjs" }\n',
-        'test/slow.spec.js': `it('fails first', () => { ${failNow} });\nit('runs on', async () => { ${sleep(tailMs)} });\n`,
-      }),
-    }),
+    generate: (directory, { tailMs }) => mochaProject(directory, tailMs, ['--parallel', '--jobs=2', '--reporter=@promise-failure/mocha']),
   },
   {
     runner: 'mocha',
     mode: 'register, --parallel',
     perTest: true,
-    generate: (directory, { tailMs }) => ({
-      bin: 'mocha',
-      args: [
-        '--no-config',
-        '--parallel',
-        '--jobs=2',
-        `--timeout=${tailMs + 30_000}`,
-        '--require=@promise-failure/mocha/register',
-        'test/*.spec.js',
-      ],
-      cwd: writeProject(directory, {
-        'package.json': '{ "type": "commonjs" }\n',
-        'test/slow.spec.js': `it('fails first', () => { ${failNow} });\nit('runs on', async () => { ${sleep(tailMs)} });\n`,
-      }),
-    }),
+    generate: (directory, { tailMs }) =>
+      mochaProject(directory, tailMs, ['--parallel', '--jobs=2', '--require=@promise-failure/mocha/register']),
   },
   {
     runner: 'playwright',
