@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { diagnose } from './doctor.js';
 import { oneLine } from './errors.js';
-import { promiseFailure } from './promise-failure.js';
+import { declareInCallerThread, promiseFailure } from './promise-failure.js';
 import { version } from './version.js';
 
 const usage = `Usage: promise-failure [exit-status] [--reason TEXT]
@@ -90,6 +90,7 @@ function usageError(err: (line: string) => void, message: string): number {
 
 const isEntryPoint = process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.(?:c?js|ts)|promise-failure)$/.test(process.argv[1]);
 if (isEntryPoint) {
+  declareInCallerThread();
   main(
     process.argv.slice(2),
     (line) => process.stdout.write(`${line}\n`),

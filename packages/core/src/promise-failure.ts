@@ -21,13 +21,28 @@ const settled = new Map<string, Outcome>();
 /** Once a key is settled, what every later call gets: one promise of one frozen result, made on first use. */
 const settledResults = new Map<string, Promise<PromiseFailureResult>>();
 const declareOnce = pMemoize(
-  async (plan: DeclarationPlan): Promise<Outcome> => (await import('./declare.js')).declarePromiseFailure(plan),
+  async (plan: DeclarationPlan): Promise<Outcome> =>
+    inCallerThread
+      ? (await import('./declare.js')).declarePromiseFailure(plan)
+      : (await import('./declare-in-worker.js')).declareInWorker(plan),
   {
     cacheKey: ([plan]) => plan.key,
     cache: settled,
     shouldCache: (outcome) => outcome.final,
   },
 );
+
+/*
+ * Where a declaration runs: in an unref'd worker thread (declare-in-worker.ts says why), unless this
+ * process asked for its own thread. The CLI does: it is a process of its own with nothing else to do,
+ * so a thread would only add its start-up to the command's time.
+ */
+let inCallerThread = false;
+
+/** Internal (the CLI's): every later declaration of this process runs in the calling thread. */
+export function declareInCallerThread(): void {
+  inCallerThread = true;
+}
 
 /**
  * Promises Buildkite that the current job will fail with `exitStatus`, once per job and exit status,

@@ -14,13 +14,16 @@ core.promiseFailure().then((result) => {
 `;
 
 describe('loading', () => {
-  it('importing the core loads neither undici nor the claim; a first call that must declare does', async () => {
+  it('importing the core loads neither undici nor the claim; a first call that must declare loads them in its worker thread', async () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     const { stdout } = await startNode(['-e', probe], jobEnv(fake)).done;
     const { before, after, result } = JSON.parse(stdout);
     expect(before).toEqual([]);
-    expect(after.some((path: string) => path.includes('undici'))).toBe(true);
+    // This thread loads only what starts the worker (declaration-thread.test.ts follows the worker's loads).
+    expect(after.filter((path: string) => !/[\\/]declare-in-worker-[A-Z0-9]+\.cjs$/.test(path))).toEqual([]);
+    expect(after).toHaveLength(1);
     expect(result.accepted).toBe(true);
+    expect(fake.agentApiRequests()).toHaveLength(1);
   });
 
   it('a process that finds a recorded outcome loads neither', async () => {

@@ -1,0 +1,42 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { type Caller, declarePromiseFailure } from './declare.js';
+import type { WorkerMessage, WorkerPlan } from './declare-in-worker.js';
+import { createRedactor } from './redact.js';
+
+/*
+ * The declaration's worker thread (declare-in-worker.ts starts it and says why): the claim, the
+ * transports and the request, exactly as `declarePromiseFailure` runs them in a caller's thread. What
+ * cannot cross a thread is rebuilt here or sent back: the redactor is built from the same variables, the
+ * debug lines and "the request is on its way" go to the caller's thread as messages, and so does the
+ * outcome. Loaded any other way than as that worker, it does nothing.
+ */
+const port = parentPort;
+if (port !== null) {
+  const plan = workerData as WorkerPlan;
+  const post = (message: WorkerMessage) => port.postMessage(message);
+  // The port, while it listens, is what keeps this thread alive: the declaration's own timers and
+  // sockets are unref'd (they never hold a process open), so without it the thread would end mid-request.
+  port.on('message', () => {});
+  post({ kind: 'started' });
+  let requested = false;
+  const caller: Caller = {
+    get requested() {
+      return requested;
+    },
+    set requested(value) {
+      if (value && !requested) post({ kind: 'requested' });
+      requested = value;
+    },
+  };
+  declarePromiseFailure({
+    ...plan,
+    caller,
+    redact: createRedactor(plan.env),
+    log: plan.debug ? (message) => post({ kind: 'log', message }) : () => {},
+  })
+    .then(
+      (outcome) => post({ kind: 'outcome', outcome }),
+      (error: unknown) => post({ kind: 'failed', error: String((error as Error)?.message ?? error) }),
+    )
+    .finally(() => port.close());
+}

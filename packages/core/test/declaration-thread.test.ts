@@ -1,0 +1,180 @@
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FakeBuildkite } from '@promise-failure/testkit';
+import { describe, expect, it } from 'vitest';
+import { cliPath, fakeBuildkite, jobEnv, startNode, temporaryDirectory } from './support.js';
+
+/*
+ * Where a declaration runs (src/declare-in-worker.ts): in a worker thread, so that the caller's thread never
+ * loads undici nor the claim; in the caller's thread where no worker can run, and in the CLI. Every process
+ * here runs the built package with a preload that records, per thread, each module of the core's build and
+ * of undici as it loads (fixtures/record-thread-loads.cjs).
+ */
+const packageRoot = join(import.meta.dirname, '..');
+const recorder = join(import.meta.dirname, 'fixtures', 'record-thread-loads.cjs');
+/** The declaration's own code: the claim (`declare-<hash>`), the transports, the worker's entry. */
+const declarationCode = /[\\/](declare-[A-Z0-9]{8}|send-declaration-[A-Z0-9]{8}|declare-worker)\.c?js$/;
+const undici = /[\\/]undici[\\/]/;
+/** Node's flag for its permission model: `--permission` from Node 22.13, `--experimental-permission` before. */
+const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+
+interface Probe {
+  code: number | null;
+  results: { outcome: string; accepted: boolean; code?: string; error?: string }[];
+  stderr: string;
+  /** The files each thread loaded, by thread id (0: the caller's). */
+  loads: Map<number, string[]>;
+}
+
+/**
+ * Runs `calls` (a script's body, ending in an array of result promises named `calls`) in a fresh process
+ * that loads the core as `format`; prints the results.
+ */
+async function probe(
+  env: Record<string, string>,
+  format: 'esm' | 'cjs',
+  calls: string,
+  options: { nodeArgs?: string[]; cwd?: string } = {},
+): Promise<Probe> {
+  const log = join(temporaryDirectory(), 'loads.log');
+  writeFileSync(log, '');
+  const load = format === 'esm' ? "await import('@promise-failure/core')" : "require('@promise-failure/core')";
+  const source = `(async () => { const { promiseFailure } = ${load}; ${calls}; process.stdout.write(JSON.stringify(await Promise.all(calls))); })();`;
+  const args = [...(options.nodeArgs ?? []), '--require', recorder, '-e', source];
+  const done = await startNode(args, { ...env, PF_THREAD_LOADS: log }, { cwd: options.cwd ?? packageRoot }).done;
+  const loads = new Map<number, string[]>();
+  for (const line of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+    const [thread, file] = [Number(line.slice(0, line.indexOf(' '))), line.slice(line.indexOf(' ') + 1)];
+    loads.set(thread, [...new Set([...(loads.get(thread) ?? []), file])]);
+  }
+  return { code: done.code, results: done.stdout ? JSON.parse(done.stdout) : [], stderr: done.stderr, loads };
+}
+
+const callerThread = (loads: Map<number, string[]>) => loads.get(0) ?? [];
+const otherThreads = (loads: Map<number, string[]>) => [...loads.entries()].filter(([thread]) => thread !== 0);
+
+describe.each(['esm', 'cjs'] as const)('from the %s build, a direct caller', (format) => {
+  it('declares from a worker thread: one request, and its own thread loads neither undici nor the claim', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
+    const { code, results, stderr, loads } = await probe(env, format, "const calls = [promiseFailure({ reason: 'r' })]");
+    expect(code, stderr).toBe(0);
+    expect(results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    expect(callerThread(loads).filter((file) => undici.test(file) || declarationCode.test(file))).toEqual([]);
+    // The probe sees the worker: one other thread loaded this build's worker file, the claim and undici.
+    const workers = otherThreads(loads).filter(([, files]) => files.some((file) => /[\\/]declare-worker\.c?js$/.test(file)));
+    expect(workers).toHaveLength(1);
+    const [, workerFiles] = workers[0] as [number, string[]];
+    expect(workerFiles).toContain(join(packageRoot, 'dist', format === 'esm' ? 'declare-worker.js' : 'declare-worker.cjs'));
+    expect(workerFiles.some((file) => undici.test(file))).toBe(true);
+    // The worker's debug lines reach the caller's stderr, each a promise-failure line; no token among them.
+    expect(stderr).toContain('promise-failure: claimed exit status 1');
+    expect(stderr).toContain('promise-failure: Agent API accepted exit status 1');
+    for (const line of stderr.trim().split('\n')) expect(line).toMatch(/^promise-failure: /);
+    expect(stderr).not.toContain(fake.env.BUILDKITE_AGENT_ACCESS_TOKEN);
+  });
+
+  it('racing calls in one process start one worker and make one request', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none', latency: 50 });
+    const { code, results, stderr, loads } = await probe(
+      jobEnv(fake),
+      format,
+      "const calls = Array.from({ length: 20 }, (_, index) => promiseFailure({ reason: 'call ' + index }))",
+    );
+    expect(code, stderr).toBe(0);
+    expect(results.filter((result) => result.outcome === 'declared')).toHaveLength(1);
+    expect(results.filter((result) => result.outcome === 'debounced' && result.accepted)).toHaveLength(19);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    expect(otherThreads(loads).filter(([, files]) => files.some((file) => /declare-worker/.test(file)))).toHaveLength(1);
+  });
+});
+
+describe('the worker never keeps the process alive', () => {
+  /** A caller whose request hangs, stopped by its signal (on SIGUSR2) or its timeout; the process must then end by itself. */
+  async function hangingCaller(fake: FakeBuildkite, stop: 'signal' | 'timeout') {
+    fake.fault({ hang: true });
+    const source = `
+      const controller = new AbortController();
+      process.on('SIGUSR2', () => controller.abort());
+      import('@promise-failure/core')
+        .then(({ promiseFailure }) => promiseFailure({ signal: controller.signal, timeout: ${stop === 'signal' ? 600_000 : 1_500} }))
+        .then((result) => process.stdout.write(JSON.stringify(result)));`;
+    const child = startNode(['-e', source], jobEnv(fake), { cwd: packageRoot });
+    await fake.waitForAgentRequests(1, { timeout: 30_000 });
+    if (stop === 'signal') child.kill('SIGUSR2');
+    const { code, stdout, stderr } = await child.done;
+    expect(code, stderr).toBe(0);
+    return JSON.parse(stdout);
+  }
+
+  it('a signal stops the wait at once while the worker’s request hangs; its request was made, so: declared', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const result = await hangingCaller(fake, 'signal');
+    expect(result).toMatchObject({ outcome: 'declared', accepted: false, code: 'PROMISE_FAILURE_ABORTED' });
+    expect(fake.agentApiRequests()).toHaveLength(1);
+  });
+
+  it('nor after the caller’s timeout', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const result = await hangingCaller(fake, 'timeout');
+    expect(result).toMatchObject({ outcome: 'declared', accepted: false, code: 'PROMISE_FAILURE_TIMEOUT' });
+  });
+});
+
+describe('where no worker thread can run, the caller’s thread declares, as before', () => {
+  it('a permission model that forbids threads: one request, and a debug line says why', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
+    const { code, results, stderr, loads } = await probe(env, 'esm', "const calls = [promiseFailure({ reason: 'r' })]", {
+      nodeArgs: [permissionFlag, '--allow-fs-read=*', '--allow-fs-write=*', '--no-warnings'],
+    });
+    expect(code, stderr).toBe(0);
+    expect(results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    expect(stderr).toMatch(/^promise-failure: no worker thread could be started \(ERR_ACCESS_DENIED.*\): declaring in this thread$/m);
+    expect(callerThread(loads).some((file) => undici.test(file))).toBe(true);
+    expect(otherThreads(loads)).toEqual([]);
+  });
+
+  it.each(['esm', 'cjs'] as const)(
+    'the worker’s file is missing (the %s build bundled without it): one request, and a debug line says why',
+    async (format) => {
+      // An installed copy of the built package without its worker files, as a bundler that copies one file leaves it.
+      const project = temporaryDirectory();
+      const installed = join(project, 'node_modules', '@promise-failure', 'core');
+      mkdirSync(join(installed, 'dist'), { recursive: true });
+      cpSync(join(packageRoot, 'package.json'), join(installed, 'package.json'));
+      for (const file of readdirSync(join(packageRoot, 'dist'))) {
+        if (!file.startsWith('declare-worker.')) cpSync(join(packageRoot, 'dist', file), join(installed, 'dist', file));
+      }
+      const undiciRoot = dirname(createRequire(join(packageRoot, 'package.json')).resolve('undici/package.json'));
+      symlinkSync(undiciRoot, join(project, 'node_modules', 'undici'), 'dir');
+      const fake = await fakeBuildkite({ jobApi: 'none' });
+      const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
+      const { code, results, stderr } = await probe(env, format, "const calls = [promiseFailure({ reason: 'r' })]", { cwd: project });
+      rmSync(join(project, 'node_modules', 'undici'));
+      expect(code, stderr).toBe(0);
+      expect(results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
+      expect(fake.agentApiRequests()).toHaveLength(1);
+      expect(stderr).toMatch(
+        /^promise-failure: the declaration's worker thread did not start \(.*declare-worker.*\): declaring in this thread$/m,
+      );
+    },
+  );
+});
+
+describe('the CLI', () => {
+  it('declares in its own thread: a process of its own, a worker would only add its start-up', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const log = join(temporaryDirectory(), 'loads.log');
+    writeFileSync(log, '');
+    const { code, stderr } = await startNode(['--require', recorder, cliPath], { ...jobEnv(fake), PF_THREAD_LOADS: log }).done;
+    expect(code, stderr).toBe(0);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    expect(lines.some((line) => line.startsWith('0 ') && undici.test(line))).toBe(true);
+    expect(lines.filter((line) => /declare-worker/.test(line))).toEqual([]);
+  });
+});
