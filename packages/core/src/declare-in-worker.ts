@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { isMainThread, workerData as threadData, Worker } from 'node:worker_threads';
 import type { DeclarationPlan } from './declare.js';
 import { type Env, isDebugOn, type Transports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
@@ -26,6 +26,20 @@ import { failedOutcome, type Outcome } from './outcome.js';
  * that fails later may hold the claim (under this process's pid), and a second attempt from this thread
  * would wait on it, so that failure is the declaration's outcome (not final: the next call tries again).
  */
+
+/*
+ * Never a thread started inside a thread for one declaration. The reporters declare from a worker thread of
+ * their own (the reporter kit's `declare-in-worker.ts`, which calls `promiseFailure` there): that thread
+ * loads the core and nothing of it touches the runner's thread, not even this front part, which a worker
+ * of the core's would need. A thread started with this key set to `true` in its `workerData` is such a
+ * thread, and its declarations run in it.
+ */
+/** The `workerData` key that marks a thread started to declare: the core declares in it, starting no other. */
+export const declarationThreadKey = 'promiseFailureDeclarationThread';
+
+function isDeclarationThread(): boolean {
+  return !isMainThread && (threadData as Record<string, unknown> | null)?.[declarationThreadKey] === true;
+}
 
 /** What the worker is given: the plan without its functions (a thread receives data, not closures). */
 export interface WorkerPlan {
@@ -62,6 +76,7 @@ function workerFile(): URL {
 
 /** Runs `plan` in an unref'd worker thread; in this thread where none can run it. Never rejects. */
 export function declareInWorker(plan: DeclarationPlan): Promise<Outcome> {
+  if (isDeclarationThread()) return declareInThisThread(plan);
   const workerData: WorkerPlan = {
     key: plan.key,
     jobId: plan.jobId,

@@ -91,6 +91,34 @@ describe.each(['esm', 'cjs'] as const)('from the %s build, a direct caller', (fo
   });
 });
 
+describe('a caller in a worker thread', () => {
+  /** Calls the core from a worker thread of the caller's, with `workerData`; returns the result and the loads. */
+  async function fromThread(workerData: Record<string, unknown>) {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const thread = `const { parentPort } = require('node:worker_threads'); require('@promise-failure/core').promiseFailure({ reason: 'r' }).then((result) => parentPort.postMessage(result));`;
+    const calls = `const { Worker } = require('node:worker_threads'); const thread = new Worker(${JSON.stringify(thread)}, { eval: true, workerData: ${JSON.stringify(workerData)} }); const calls = [new Promise((resolve) => thread.once('message', resolve))]`;
+    const probed = await probe(jobEnv(fake), 'cjs', calls);
+    expect(probed.code, probed.stderr).toBe(0);
+    expect(probed.results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    return probed;
+  }
+  const startedWorkers = (loads: Map<number, string[]>) =>
+    [...loads.values()].filter((files) => files.some((file) => /declare-worker/.test(file)));
+
+  it('marked as a declaration thread (a reporter’s), declares in it: never a thread inside a thread', async () => {
+    const { loads } = await fromThread({ promiseFailureDeclarationThread: true });
+    expect(startedWorkers(loads)).toEqual([]);
+    // The marked thread ran the claim itself.
+    expect(otherThreads(loads).filter(([, files]) => files.some((file) => declarationCode.test(file)))).toHaveLength(1);
+  });
+
+  it('any other (a test runner’s thread pool) still declares from a worker of its own', async () => {
+    const { loads } = await fromThread({ pool: true });
+    expect(startedWorkers(loads)).toHaveLength(1);
+  });
+});
+
 describe('the worker never keeps the process alive', () => {
   /** A caller whose request hangs, stopped by its signal (on SIGUSR2) or its timeout; the process must then end by itself. */
   async function hangingCaller(fake: FakeBuildkite, stop: 'signal' | 'timeout') {

@@ -9,7 +9,7 @@ import type { DeclarationCall } from './declaration.js';
  * failing test (`bench/RESULTS.md` has the profile). In a worker thread it runs beside the runner, and
  * the runner's thread only starts the thread and reads one message back.
  *
- * The worker is unref'd from the start: it never keeps the runner alive. What keeps it alive is the
+ * The worker is unref'd: it never keeps the runner alive. What keeps it alive is the
  * reporter's own wait at the end of the run (`flushTimeout`), exactly as with a declaration in the
  * runner's thread; and an abandoned declaration is abandoned in the worker too (the core drops its
  * timers and sockets), so nothing outlives the wait.
@@ -17,7 +17,17 @@ import type { DeclarationCall } from './declaration.js';
  * The worker's code is evaluated from a string (the reporters bundle this file, so there is no file of
  * its own to point a worker at); it loads the core with `require`, resolved from this module's own
  * location, so that it finds the core the reporter depends on, wherever the runner's working directory is.
+ *
+ * The core runs a direct caller's declaration in a worker thread of its own (packages/core/src/
+ * declare-in-worker.ts). Not here: this thread is marked in its `workerData` (the core's
+ * `declarationThreadKey`), so the core declares in it and starts no thread inside this one. Why this
+ * thread rather than the core's: the core's needs its front part (validation, the memo, the record reader)
+ * loaded on the runner's thread to start it, about 13 ms more CPU there at the first failure than this
+ * one (which loads nothing of the core on the runner's thread); test/loading checks that no thread of a
+ * failing run loads the core's worker.
  */
+/** The core's `declarationThreadKey` (a string: importing the constant would load the core on this thread). */
+const declarationThreadKey = 'promiseFailureDeclarationThread';
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createRequire } = require('node:module');
@@ -55,11 +65,13 @@ export function declareInWorker(call: DeclarationCall): Promise<PromiseFailureRe
   const { signal, ...options } = call;
   let worker: Worker;
   try {
-    worker = new Worker(workerSource, { eval: true, workerData: { base: ownLocation(), call: options } });
+    worker = new Worker(workerSource, {
+      eval: true,
+      workerData: { [declarationThreadKey]: true, base: ownLocation(), call: options },
+    });
   } catch {
     return undefined;
   }
-  worker.unref();
   return new Promise<PromiseFailureResult>((resolve, reject) => {
     const onAbort = () => worker.postMessage('abandon');
     signal.addEventListener('abort', onAbort, { once: true });
@@ -79,5 +91,8 @@ export function declareInWorker(call: DeclarationCall): Promise<PromiseFailureRe
       // After a message this does nothing: a promise settles once.
       reject(new Error(`the declaration's worker thread exited (code ${code}) before it answered`));
     });
+    // After the listeners: adding a 'message' listener refs a worker's port again, and the thread would then
+    // keep the runner alive until its declaration ended.
+    worker.unref();
   });
 }
