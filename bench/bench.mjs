@@ -69,8 +69,8 @@ add(
 const cold = await coldPath(options);
 add(
   'cold path: fresh process, nothing recorded (import → claim → request → record)',
-  `${formatMs(cold.totalMs)} wall (import ${formatMs(cold.importMs)}, call ${formatMs(cold.callMs)}); ${formatMs(cold.cpuMs)} CPU on the caller's thread (import ${formatMs(cold.importCpuMs)}, call ${formatMs(cold.callCpuMs)}); medians of ${cold.rounds}`,
-  `profile of the caller's thread: loading the core and undici ${formatMs(cold.profile.loading)}, claim and record ${formatMs(cold.profile.claim)}, request (incl. HTTP parser) ${formatMs(cold.profile.request)}, GC ${formatMs(cold.profile.gc)}`,
+  `${formatMs(cold.totalMs)} wall (import ${formatMs(cold.importMs)}, call ${formatMs(cold.callMs)}); ${formatMs(cold.cpuMs)} CPU on the caller's thread (import ${formatMs(cold.importCpuMs)}, call ${formatMs(cold.callCpuMs)}), ${formatMs(cold.otherThreadsCpuMs)} CPU on the process's other threads (the declaration's worker, V8's own); medians of ${cold.rounds}`,
+  `profile of the caller's thread: starting the worker thread ${formatMs(cold.profile.worker)}, loading the core and undici ${formatMs(cold.profile.loading)}, claim and record ${formatMs(cold.profile.claim)}, request (incl. HTTP parser) ${formatMs(cold.profile.request)}, GC ${formatMs(cold.profile.gc)}; the declaration's worker thread: ${formatMs(cold.profile.workerCpu)} CPU`,
   "≤ 15 ms CPU on the caller's thread",
 );
 

@@ -46,6 +46,7 @@ const reporterFile =
   /packages\/(reporting|jest|vitest|mocha|playwright|node-test)\/(dist|src)\/|@promise-failure\/(jest|vitest|mocha|playwright|node-test)\//;
 const coreFile = /packages\/core\/(dist|src)\/|@promise-failure\/core\//;
 const transportFile = /\/node_modules\/(undici|p-memoize|p-retry|mimic-function|is-network-error)\//;
+const startsWorker = ['declareInWorker', 'startDeclarationWorker', 'Worker'];
 const claimFunction = /claim|Claim|publish|record|Record|openJobDirectory|lockRoot|heartbeat/;
 const moduleLoading = (frame) =>
   frame.url.startsWith('node:internal/modules/') ||
@@ -64,9 +65,10 @@ function categorize(stack) {
   const first = stack.findIndex((frame) => reporterFile.test(frame.url) || coreFile.test(frame.url) || transportFile.test(frame.url));
   if (first < 0) return 'runner';
   const inner = stack.slice(first);
+  // The core starts the declaration's worker thread (`declareInWorker` in packages/core/src/declare-in-worker.ts).
+  if (inner.some((frame) => startsWorker.includes(frame.functionName))) return 'worker';
   const declaring = inner.some((frame) => coreFile.test(frame.url) || transportFile.test(frame.url));
   if (!declaring) {
-    if (inner.some((frame) => frame.functionName === 'declareInWorker' || frame.functionName === 'Worker')) return 'worker';
     return inner.some(moduleLoading) && !inner.some((frame) => reporterFile.test(frame.url) && frame.lineNumber > 0)
       ? 'loading'
       : 'reporter';

@@ -4,7 +4,8 @@
 //   repeat <n>        first call, then <n> sequential calls in batches: print the median ns per call
 //   hold              one call (the fake hangs it): stays until killed
 //   cold              import the core and make the first call (nothing recorded): wall time and CPU time on
-//                     this (the caller's) thread, for the import and for the call
+//                     this (the caller's) thread, for the import and for the call; and the CPU time of the
+//                     process's other threads (the declaration's worker) meanwhile
 //   wait <ms> <settle> one call that waits on another process's claim: CPU time per second spent waiting,
 //                     measured from <settle> ms after the call
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ function threadCpuMs() {
 
 const [mode, count, settleMs] = process.argv.slice(2);
 if (mode === 'cold') {
+  const processAtStart = process.cpuUsage();
   const cpuAtStart = threadCpuMs();
   const started = performance.now();
   const { promiseFailure } = await import('@promise-failure/core');
@@ -28,12 +30,16 @@ if (mode === 'cold') {
   const cpuImported = threadCpuMs();
   const result = await promiseFailure({ reason: 'bench' });
   const done = performance.now();
+  const callerCpuMs = threadCpuMs() - cpuAtStart;
+  const { user, system } = process.cpuUsage(processAtStart);
   process.stdout.write(
     JSON.stringify({
       importMs: imported - started,
       callMs: done - imported,
       importCpuMs: cpuImported - cpuAtStart,
       callCpuMs: threadCpuMs() - cpuImported,
+      // Every other thread of the process over the same span: the declaration's worker, and V8's and libuv's own.
+      otherThreadsCpuMs: (user + system) / 1_000 - callerCpuMs,
       outcome: result.outcome,
       accepted: result.accepted,
     }),

@@ -109,7 +109,8 @@ export async function importCost({ quick }) {
 /**
  * The cold path: a fresh process, nothing recorded, imports the core and makes the first call (claim,
  * request, record). Wall time and CPU time on the caller's thread, medians of `rounds`; and, from CPU
- * profiles of a few more rounds, where the caller's thread spends it.
+ * profiles of a few more rounds, where the caller's thread spends it and the CPU time of the declaration's
+ * worker thread (where the claim and the request run).
  */
 export async function coldPath({ quick }) {
   const samples = [];
@@ -131,9 +132,16 @@ export async function coldPath({ quick }) {
         const result = await run(process.execPath, ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${profiles}`, child, 'cold'], {
           env: jobEnv(fake),
         });
-        const main = readdirSync(profiles).find((name) => name.split('.')[3] === String(result.pid) && name.split('.')[4] === '0');
+        const mine = readdirSync(profiles).filter((name) => name.split('.')[3] === String(result.pid));
+        const main = mine.find((name) => name.split('.')[4] === '0');
         if (main === undefined) throw new Error(`bench: cold path: no main-thread profile of process ${result.pid} in ${profiles}`);
-        return profileCategories(join(profiles, main)).totals;
+        // The declaration's worker thread (the core's; none where it declares in the caller's thread): its CPU, all categories but idle.
+        let workerCpu = 0;
+        for (const name of mine.filter((each) => each.split('.')[4] !== '0')) {
+          const { totals } = profileCategories(join(profiles, name));
+          for (const [key, ms] of Object.entries(totals)) if (key !== 'idle') workerCpu += ms;
+        }
+        return { ...profileCategories(join(profiles, main)).totals, workerCpu };
       }),
     );
   }
@@ -147,7 +155,15 @@ export async function coldPath({ quick }) {
     importCpuMs: of('importCpuMs'),
     callCpuMs: of('callCpuMs'),
     cpuMs: median(samples.map((sample) => sample.importCpuMs + sample.callCpuMs)),
-    profile: { loading: profileOf('loading'), claim: profileOf('claim'), request: profileOf('request'), gc: profileOf('gc') },
+    otherThreadsCpuMs: of('otherThreadsCpuMs'),
+    profile: {
+      worker: profileOf('worker'),
+      loading: profileOf('loading'),
+      claim: profileOf('claim'),
+      request: profileOf('request'),
+      gc: profileOf('gc'),
+      workerCpu: profileOf('workerCpu'),
+    },
   };
 }
 
