@@ -163,6 +163,11 @@ describe.each(reporters)('$name, installed from its packed package', (reporter) 
         failing.loads.some((line) => core.test(line) && line.includes(project)),
         failing.loads.join('\n'),
       ).toBe(true);
+      // Only the reporter's declaration thread loads the core: no runner's thread (thread 0 of any of the
+      // run's processes) does, and the core starts no worker of its own inside that thread.
+      const coreLoads = failing.loads.filter((line) => core.test(line));
+      expect(coreLoads.filter((line) => /^\d+\.0 /.test(line))).toEqual([]);
+      expect(coreLoads.filter((line) => /[\\/]declare-worker\.c?js$/.test(line))).toEqual([]);
       expect(failing.run.ourLines).toEqual(['promise-failure: promised exit status 1 to Buildkite (declared via job-api)']);
       expect(job.fake.agentApiRequests()).toHaveLength(1);
     } finally {
