@@ -92,6 +92,18 @@ describe.each(vitestMajors)('Vitest $major, the workers promise (the plugin’s 
     );
   });
 
+  test.runIf(major === latestVitest).each(['threads', 'vmThreads', 'vmForks'])(
+    'in the %s pool: the request arrives while the failing file is still busy',
+    async (pool) => {
+      const result = await run(['early/early', `--pool=${pool}`]);
+      expect(result.code, transcript(result)).toBe(1);
+      const requests = job.fake.agentApiRequests();
+      expect(requests, transcript(result)).toHaveLength(1);
+      expect(requests[0]!.at, transcript(result)).toBeLessThan(await marker('busy-ended'));
+      expect(result.ourLines).toHaveLength(1);
+    },
+  );
+
   test.runIf(major === latestVitest)('the reporter off (enabled: false): the workers promise nothing either', async () => {
     const result = await run(['early/early'], { options: { enabled: false } });
     expect(result.code, transcript(result)).toBe(1);
