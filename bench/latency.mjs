@@ -5,6 +5,7 @@
 // `latencyModes` is the list the table iterates: a new runner or mode is one more entry.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startFakeBuildkite } from '@promise-failure/testkit';
 import { baseEnv, binOf } from './reporters.mjs';
 import { median } from './stats.mjs';
@@ -64,6 +65,19 @@ export const latencyModes = [
       args: ['run'],
       cwd: writeProject(directory, {
         'vitest.config.mjs': `export default { test: { include: ['test/*.test.js'], reporters: ['default', '@promise-failure/vitest'], testTimeout: ${tailMs + 30_000} } };\n`,
+        'test/slow.test.js': `import { test } from 'vitest';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\ntest('fails first', () => { ${failNow} });\ntest('runs on', async () => { ${sleep(tailMs)} });\n`,
+      }),
+    }),
+  },
+  {
+    runner: 'vitest',
+    mode: 'plugin (its setup file in the workers)',
+    perTest: true,
+    generate: (directory, { tailMs }) => ({
+      bin: 'vitest',
+      args: ['run'],
+      cwd: writeProject(directory, {
+        'vitest.config.mjs': `import { promiseFailurePlugin } from '@promise-failure/vitest';\nexport default { plugins: [promiseFailurePlugin()], test: { include: ['test/*.test.js'], testTimeout: ${tailMs + 30_000} } };\n`,
         'test/slow.test.js': `import { test } from 'vitest';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\ntest('fails first', () => { ${failNow} });\ntest('runs on', async () => { ${sleep(tailMs)} });\n`,
       }),
     }),
@@ -167,10 +181,12 @@ async function timeLatency(project, scratchDirectory) {
 }
 
 /**
- * `benchLatency({ quick })` → one row per mode: `{ runner, mode, perTest, why, runs, medianMs, maxMs, runMs }`.
+ * `benchLatency({ quick, runners })` → one row per mode: `{ runner, mode, perTest, why, runs, medianMs, maxMs, runMs }`;
+ * `runners` (e.g. `['vitest']`) keeps only those runners' modes.
  * Full: 10 runs each, the failing test followed by 5 s more in its file; quick: one run, 0.5 s more.
  */
-export async function benchLatency({ quick }) {
+/** @param {{ quick: boolean, runners?: readonly string[] }} options */
+export async function benchLatency({ quick, runners }) {
   const runs = quick ? 1 : 10;
   const tailMs = quick ? 500 : 5_000;
   mkdirSync(join(root, '.tmp'), { recursive: true });
@@ -178,6 +194,7 @@ export async function benchLatency({ quick }) {
   const rows = [];
   try {
     for (const [index, entry] of latencyModes.entries()) {
+      if (runners !== undefined && !runners.includes(entry.runner)) continue;
       const project = entry.generate(join(directory, `mode-${index}`), { tailMs });
       const samples = [];
       for (let round = 0; round < runs; round++) samples.push(await timeLatency(project, directory));
@@ -212,4 +229,12 @@ export function formatLatency(rows) {
     lines.push(`| ${row.runner} | ${row.mode} | ${formatMs(row.medianMs)} | ${formatMs(row.maxMs)} | ${row.runs} | ${target} |`);
   }
   return lines.join('\n');
+}
+
+// `node bench/latency.mjs vitest mocha` (after `npm run build`): the table for those runners only, to
+// re-measure a mode without the whole bench. Figures for RESULTS.md come from `npm run bench`.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const runners = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const rows = await benchLatency({ quick: process.argv.includes('--quick'), runners: runners.length > 0 ? runners : undefined });
+  process.stdout.write(`${formatLatency(rows)}\n`);
 }

@@ -53,7 +53,9 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
   // The "final failure → request" table: one row per runner and mode (the per-test modes included), each
   // with a figure.
   expect(run.stdout).toContain('## Final failure → request');
-  const latencyRows = lines.filter((line) => /^\| (jest|vitest|mocha|playwright|node:test) \| (reporter|environment|register)/.test(line));
-  expect(latencyRows).toHaveLength(8);
+  const latencyRows = lines.filter((line) =>
+    /^\| (jest|vitest|mocha|playwright|node:test) \| (reporter|environment|register|plugin)/.test(line),
+  );
+  expect(latencyRows).toHaveLength(9);
   for (const line of latencyRows) expect(line).toMatch(/\| \d+ ms \| \d+ ms \| 1 \|/);
 }, 660_000);

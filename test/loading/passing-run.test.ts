@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Job, startJob } from '../support/job.js';
+import { acceptedLine, type Job, startJob } from '../support/job.js';
 import { runProcess } from '../support/run-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,6 +40,21 @@ const reporters = [
     files: {
       'vitest.config.mjs': `export default { test: { include: ['test/*.test.js'], reporters: ['default', '@promise-failure/vitest'] } };\n`,
       'test/one.test.js': `import { expect, test } from 'vitest';\ntest('one', () => { expect(1).toBe(FAIL); });\n`,
+    },
+    command: ['node_modules/vitest/vitest.mjs', 'run'],
+  },
+  {
+    // The plugin adds the workers' setup file: it runs before every test file, and must not load the core either.
+    name: 'vitest-plugin',
+    package: 'vitest',
+    // Loaded by the workers: the passing run must show it, or it would show nothing about them.
+    alsoLoaded: 'dist/setup.js',
+    packages: ['packages/vitest'],
+    runners: ['vitest'],
+    files: {
+      'vitest.config.mjs': `import { promiseFailurePlugin } from '@promise-failure/vitest';\nexport default { plugins: [promiseFailurePlugin()], test: { include: ['test/*.test.js'] } };\n`,
+      'test/one.test.js': `import { expect, test } from 'vitest';\ntest('one', () => { expect(1).toBe(FAIL); });\ntest('two', () => { expect(2).toBe(2); });\n`,
+      'test/two.test.js': `import { expect, test } from 'vitest';\ntest('three', () => { expect(3).toBe(3); });\n`,
     },
     command: ['node_modules/vitest/vitest.mjs', 'run'],
   },
@@ -89,7 +104,7 @@ beforeAll(async () => {
   const tarballs = path.join(scratch, 'tarballs');
   await mkdir(tarballs);
   await mkdir(project);
-  const workspaces = ['packages/core', ...reporters.flatMap((reporter) => reporter.packages)];
+  const workspaces = [...new Set(['packages/core', ...reporters.flatMap((reporter) => reporter.packages)])];
   const packed = JSON.parse(
     await npm(['pack', '--json', `--pack-destination=${tarballs}`, ...workspaces.map((workspace) => `--workspace=${workspace}`)], root),
   ) as { filename: string }[];
@@ -149,11 +164,23 @@ describe.each(reporters)('$name, installed from its packed package', (reporter) 
       const passing = await runProject(job, reporter, 'pass');
       expect(passing.run.code, passing.run.stderr).toBe(0);
       // The reporter itself was loaded from the scratch project, not from the workspace.
-      const reporterDirectory = path.join(project, 'node_modules', '@promise-failure', reporter.name);
+      const reporterDirectory = path.join(
+        project,
+        'node_modules',
+        '@promise-failure',
+        'package' in reporter ? reporter.package : reporter.name,
+      );
       expect(
         passing.loads.some((line) => line.includes(reporterDirectory)),
         passing.loads.join('\n'),
       ).toBe(true);
+      if ('alsoLoaded' in reporter) {
+        const file = path.join(reporterDirectory, reporter.alsoLoaded);
+        expect(
+          passing.loads.some((line) => line.includes(file)),
+          passing.loads.join('\n'),
+        ).toBe(true);
+      }
       expect(passing.loads.filter((line) => core.test(line))).toEqual([]);
       expect(job.fake.requests).toEqual([]);
 
@@ -168,7 +195,9 @@ describe.each(reporters)('$name, installed from its packed package', (reporter) 
       const coreLoads = failing.loads.filter((line) => core.test(line));
       expect(coreLoads.filter((line) => /^\d+\.0 /.test(line))).toEqual([]);
       expect(coreLoads.filter((line) => /[\\/]declare-worker\.c?js$/.test(line))).toEqual([]);
-      expect(failing.run.ourLines).toEqual(['promise-failure: promised exit status 1 to Buildkite (declared via job-api)']);
+      // With the plugin, a worker and the reporter both call: whichever is second reads the first's outcome.
+      expect(failing.run.ourLines).toHaveLength(1);
+      expect(failing.run.ourLines[0]).toMatch(reporter.name === 'vitest-plugin' ? acceptedLine : /\(declared via job-api\)$/);
       expect(job.fake.agentApiRequests()).toHaveLength(1);
     } finally {
       await job.close();

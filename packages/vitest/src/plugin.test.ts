@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { VitestPluginContext } from 'vitest/node';
 import { promiseFailurePlugin } from './plugin.js';
 import { isPromiseFailureReporter, PromiseFailureReporter } from './reporter.js';
+import { setupFilePath } from './setup-file.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -52,6 +53,18 @@ describe('promiseFailurePlugin', () => {
     configure(promiseFailurePlugin(), ['@promise-failure/vitest']);
     configure(promiseFailurePlugin({}), [['@promise-failure/vitest', { exitStatus: 2 }]]);
     expect(lines).toEqual([]);
+  });
+
+  test("adds the workers' setup file to each project it configures, once", () => {
+    const plugin = promiseFailurePlugin();
+    const threads = { config: { setupFiles: ['/repo/setup.ts'] } };
+    const forks = { config: { setupFiles: [] as string[] } };
+    for (const project of [threads, forks, threads]) {
+      plugin.configureVitest({ vitest: { config: { reporters: [] } }, project } as unknown as VitestPluginContext);
+    }
+    expect(threads.config.setupFiles).toEqual(['/repo/setup.ts', setupFilePath()]);
+    expect(forks.config.setupFiles).toEqual([setupFilePath()]);
+    expect(setupFilePath()).toMatch(/[/\\]setup\.js$/);
   });
 
   test('a config it cannot read: one internal-error line, never a throw', () => {

@@ -2,6 +2,7 @@ import { guard, printLine, type ReporterSettings, resolveReporterOptions } from 
 import type { VitestPluginContext } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { isPromiseFailureReporter, PromiseFailureReporter, reporterSettings } from './reporter.js';
+import { setupFilePath } from './setup-file.js';
 
 const packageName = '@promise-failure/vitest';
 
@@ -31,7 +32,8 @@ export function promiseFailurePlugin(options?: PromiseFailureReporterOptions): P
   return {
     name: packageName,
     // With `projects`, Vitest calls this once per project: the first call adds the reporter.
-    configureVitest: guard('configureVitest', ({ vitest }: VitestPluginContext): void => {
+    configureVitest: guard('configureVitest', ({ vitest, project }: VitestPluginContext): void => {
+      addSetupFile(project?.config);
       const reporters = vitest.config.reporters as unknown[];
       const listed = reporters.find(isConfiguredReporter);
       if (listed === undefined) {
@@ -47,6 +49,17 @@ export function promiseFailurePlugin(options?: PromiseFailureReporterOptions): P
       }
     }),
   };
+}
+
+/**
+ * Adds the workers' setup file to a project (each project's config has its own list), so that a test's final
+ * failure is promised from the worker that ran it, without waiting for the main process to hear of it.
+ */
+function addSetupFile(config: { setupFiles?: string[] } | undefined): void {
+  const setupFiles = config?.setupFiles;
+  if (!Array.isArray(setupFiles)) return;
+  const file = setupFilePath();
+  if (!setupFiles.includes(file)) setupFiles.push(file);
 }
 
 /** `'@promise-failure/vitest'`, `['@promise-failure/vitest', options]`, or an instance of ours. */

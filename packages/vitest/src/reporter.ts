@@ -1,6 +1,7 @@
 import { guard, type ReporterRun, type ReporterSettings, startReporterRun } from '@promise-failure/reporting';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
+import { providedSettingsKey } from './provided.js';
 import { buildReason, type ErrorLike, type FailureSignal } from './reason.js';
 
 /** Marks our instances across copies of this package (the plugin's and the one Vitest loads by name). */
@@ -45,6 +46,10 @@ export class PromiseFailureReporter implements Reporter {
     const reporters = (vitest as unknown as { reporters?: unknown[] }).reporters ?? [];
     const first = reporters.find(isPromiseFailureReporter);
     if (first !== undefined && first !== this) this.#standingDown = true;
+    // The workers' setup file (`@promise-failure/vitest/setup`, which the plugin adds) reads these: it
+    // promises from inside the worker, with this reporter's options, and nothing when they are off.
+    const settings = this.#run.settings;
+    if (!this.#standingDown && settings !== undefined) vitest.provide?.(providedSettingsKey as never, settings as never);
   });
 
   readonly onTestModuleCollected = guard('onTestModuleCollected', (testModule: TestModule): void => {

@@ -1,0 +1,15 @@
+import type { ReporterSettings } from '@promise-failure/reporting';
+
+/**
+ * The key under which the reporter hands its validated options to Vitest's workers (`provide()` in the
+ * main process, `inject()` in a worker). Nothing is provided when the reporter is off, and a worker that
+ * finds nothing promises nothing: the reporter is what prints the one line and waits at the end of the run.
+ */
+export const providedSettingsKey = '@promise-failure/vitest';
+
+/** The settings a worker received, when they are ours and switched on (a structured clone of `ReporterSettings`). */
+export function readProvidedSettings(value: unknown): ReporterSettings | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const settings = value as ReporterSettings;
+  return settings.enabled === true && typeof settings.flushTimeout === 'number' ? settings : undefined;
+}

@@ -1,0 +1,46 @@
+import { createReporterRun, guard } from '@promise-failure/reporting';
+import { afterAll, beforeEach, inject } from 'vitest';
+import { fullTestName, isFinalFailure, type RunnerTest } from './final-failure.js';
+import { providedSettingsKey, readProvidedSettings } from './provided.js';
+import { buildReason } from './reason.js';
+
+/*
+ * The earliest mode: this file runs in Vitest's workers, before each test file (the plugin adds it to
+ * `setupFiles`; `setupFiles: ['@promise-failure/vitest/setup']` does the same by hand). A test's final
+ * failure is promised from the worker that ran it, as the attempt ends: Vitest's workers send their
+ * results to the main process through a 100 ms throttle, so the reporter there hears of a failure
+ * 100–250 ms later. The core's cross-process claim makes the worker's call and the reporter's one
+ * request; the reporter prints the one line (reading the worker's outcome), so the worker prints nothing.
+ *
+ * Nothing here loads the core: a test file that passes costs one `beforeEach` per test.
+ */
+const settings = readProvidedSettings(inject(providedSettingsKey as never));
+
+if (settings !== undefined) {
+  const run = createReporterRun(settings);
+
+  const observe = guard('onTestFailed', ({ task }: { task: RunnerTest }): void => {
+    if (run.failed || !isFinalFailure(task)) return;
+    const file = typeof task.file?.filepath === 'string' ? task.file.filepath : '';
+    run.fail(() => buildReason({ kind: 'test', fullName: fullTestName(task), file }));
+  });
+  const watchTest = guard('beforeEach', (onTestFailed: (handler: typeof observe) => void): void => {
+    if (!run.failed) onTestFailed(observe);
+  });
+  const flush = guard('afterAll', () => (run.failed ? run.finish(discardLine) : undefined));
+
+  // Written out, not wrapped: Vitest reads a hook's first parameter as the fixtures it uses, and wants it
+  // destructured. The context's own `onTestFailed` is the one that is right for concurrent tests too.
+  // Registered first (setup files run before the test file), this `beforeEach` runs before the file's own,
+  // and a hook of theirs that throws cannot keep it from watching the test.
+  beforeEach(({ onTestFailed }) => {
+    watchTest(onTestFailed);
+  });
+
+  // The declaration must not be cut off when Vitest ends this worker: the file waits for it, at most
+  // `flushTimeout`, and the hook's own timeout leaves room for that (Vitest's default of 10 s would not).
+  afterAll(() => flush(), settings.flushTimeout + 5_000);
+}
+
+/** The reporter in the main process prints the one line; a worker's would come once per failing file. */
+function discardLine(): void {}
