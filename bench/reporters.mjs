@@ -100,6 +100,11 @@ async function measure(suite, { pairs: minPairs, maxPairs = minPairs, budgetMs =
   };
 }
 
+/** A row's name for `runner`: its `label`, else "<name> reporter". */
+function label(runner) {
+  return runner.label ?? `${runner.name} reporter`;
+}
+
 /**
  * `benchReporters({ quick })` → rows `{ scenario, figure, ratio, target }`: per runner, a passing suite and a
  * failing one (the fake Agent API answering after 50 ms). Quick mode: small suites, one run with the reporter.
@@ -136,17 +141,17 @@ export async function benchReporters({ quick }) {
           : `${formatMs(result.with)} with the reporter, ${formatMs(result.without)} without (medians of ${pairs} alternating pairs of runs)`;
         let target;
         if (kind === 'passing') {
-          scenario = `${runner.name} reporter, passing suite: ${tests(shape)} tests in ${shape.files} files`;
+          scenario = `${label(runner)}, passing suite: ${tests(shape)} tests in ${shape.files} files`;
           target = '≤ 1 % over';
         } else {
-          scenario = `${runner.name} reporter, ${shape.failures.toLocaleString('en')} failures in ${tests(shape)} tests (Agent API latency 50 ms)`;
+          scenario = `${label(runner)}, ${shape.failures.toLocaleString('en')} failures in ${tests(shape)} tests (Agent API latency 50 ms)`;
           const all = new Set(result.requests);
           figure +=
             all.size === 1
               ? `; ${result.requests[0]} request${result.requests[0] === 1 ? '' : 's'} per run`
               : `; requests per run: ${result.requests.join(', ')}`;
           target = result.without < 1_000 ? '≤ 2 % or ≤ 20 ms over, 1 request' : '≤ 2 % over, 1 request';
-          if (all.size !== 1 || !all.has(1)) problems.push(`${runner.name}: ${result.requests.join(', ')} requests per run, expected 1`);
+          if (all.size !== 1 || !all.has(1)) problems.push(`${label(runner)}: ${result.requests.join(', ')} requests per run, expected 1`);
         }
         const ratio = quick
           ? 'not measured in a quick run'

@@ -5,7 +5,8 @@
 //
 // `benchRunners` is the list the bench iterates: a new runner is one more entry (its name, the package whose
 // `bin` runs it — `binName` when the bin is not named like the package, `null` for Node itself — and how to
-// write its suite; `failures(n)` when the runner cannot afford the common number of failing tests).
+// write its suite; `failures(n)` when the runner cannot afford the common number of failing tests; `label`
+// when its rows are not "<name> reporter"; `profiled: false` to leave it out of the profile breakdown).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,6 +26,28 @@ function testFile(shape, file, { call, equal, differ }) {
     (_, index) => `  ${call}('case ${index + 1}', () => { ${failing.has(index) ? differ(index) : equal(index)} });`,
   );
   return `describe('file ${pad(file)}', () => {\n${tests.join('\n')}\n});\n`;
+}
+
+/**
+ * A Vitest suite in `vitest` with two configs: `with` (`reporters`, and `plugin` with its `import` when given)
+ * and `without` (Vitest's default reporter alone).
+ */
+/** @param {string} vitest @param {{ files: number, testsPerFile: number, failures: number }} shape @param {{ reporters: string, plugin?: { import: string, call: string } }} config */
+function vitestSuite(vitest, shape, { reporters, plugin }) {
+  mkdirSync(join(vitest, 'test'), { recursive: true });
+  const test = (list) => `test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${list} }`;
+  const withConfig = plugin
+    ? `${plugin.import}\nexport default { plugins: [${plugin.call}], ${test(reporters)} };\n`
+    : `export default { ${test(reporters)} };\n`;
+  writeFileSync(join(vitest, 'vitest.with.config.mjs'), withConfig);
+  writeFileSync(join(vitest, 'vitest.without.config.mjs'), `export default { ${test("['default']")} };\n`);
+  for (let file = 0; file < shape.files; file++) {
+    writeFileSync(
+      join(vitest, 'test', `file-${pad(file)}.test.js`),
+      `import { describe, expect, test } from 'vitest';\n\n${testFile(shape, file, { call: 'test', equal: (index) => `expect(${index}).toBe(${index});`, differ: (index) => `expect(${index}).toBe(${index + 1});` })}`,
+    );
+  }
+  return { cwd: vitest, with: ['run', '--config=vitest.with.config.mjs'], without: ['run', '--config=vitest.without.config.mjs'] };
 }
 
 /**
@@ -68,26 +91,19 @@ export const benchRunners = [
   {
     name: 'vitest',
     bin: 'vitest',
-    generate(directory, shape) {
-      const vitest = join(directory, 'vitest');
-      mkdirSync(join(vitest, 'test'), { recursive: true });
-      for (const [name, reporters] of [
-        ['with', `['default', '@promise-failure/vitest']`],
-        ['without', `['default']`],
-      ]) {
-        writeFileSync(
-          join(vitest, `vitest.${name}.config.mjs`),
-          `export default { test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${reporters} } };\n`,
-        );
-      }
-      for (let file = 0; file < shape.files; file++) {
-        writeFileSync(
-          join(vitest, 'test', `file-${pad(file)}.test.js`),
-          `import { describe, expect, test } from 'vitest';\n\n${testFile(shape, file, { call: 'test', equal: (index) => `expect(${index}).toBe(${index});`, differ: (index) => `expect(${index}).toBe(${index + 1});` })}`,
-        );
-      }
-      return { cwd: vitest, with: ['run', '--config=vitest.with.config.mjs'], without: ['run', '--config=vitest.without.config.mjs'] };
-    },
+    generate: (directory, shape) => vitestSuite(join(directory, 'vitest'), shape, { reporters: "['default', '@promise-failure/vitest']" }),
+  },
+  {
+    // The plugin: the reporter, and the setup file with which Vitest's workers promise (the earliest mode).
+    name: 'vitest',
+    label: "vitest plugin (the workers' setup file)",
+    bin: 'vitest',
+    profiled: false,
+    generate: (directory, shape) =>
+      vitestSuite(join(directory, 'vitest-plugin'), shape, {
+        reporters: "['default']",
+        plugin: { import: "import { promiseFailurePlugin } from '@promise-failure/vitest';", call: 'promiseFailurePlugin()' },
+      }),
   },
   {
     name: 'mocha',

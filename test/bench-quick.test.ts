@@ -28,6 +28,8 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
     'jest reporter, 10 failures',
     'vitest reporter, passing suite',
     'vitest reporter, 10 failures',
+    "vitest plugin (the workers' setup file), passing suite",
+    "vitest plugin (the workers' setup file), 10 failures",
     'mocha reporter, passing suite',
     'mocha reporter, 10 failures',
     'playwright reporter, passing suite',
@@ -41,8 +43,8 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
     ).toHaveLength(1);
   }
   expect(run.stdout).toMatch(/\| 1 request to the Agent API/);
-  const failingRows = lines.filter((line) => / reporter, \d+ failures/.test(line));
-  expect(failingRows).toHaveLength(5);
+  const failingRows = lines.filter((line) => /( reporter|\)), \d+ failures/.test(line));
+  expect(failingRows).toHaveLength(6);
   for (const line of failingRows) expect(line).toContain('; 1 request per run');
   // The profile breakdown: a row per runner's main thread, and the declaration's worker thread.
   expect(run.stdout).toContain("## Where a failing run's time goes");

@@ -110,5 +110,6 @@ function startEnvironmentRun(config: JestEnvironmentConfigLike | undefined): Rep
   // With `testFailureExitCode: 0` the run cannot fail, so there is nothing to promise.
   return createReporterRun(settings?.ok ? settings.settings : undefined, {
     canFail: () => Number(config?.globalConfig?.testFailureExitCode) !== 0,
+    inRunnerWorker: true,
   });
 }

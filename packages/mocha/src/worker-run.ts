@@ -22,7 +22,10 @@ let workerRun: ReporterRun | undefined;
 function runFor(mocha: MochaInstance, options: unknown): ReporterRun {
   if (workerRun === undefined) {
     const resolved = resolveReporterOptions(options);
-    workerRun = createReporterRun(resolved.ok ? resolved.settings : undefined, mochaRules(mocha.options, findMocha(mocha)));
+    workerRun = createReporterRun(resolved.ok ? resolved.settings : undefined, {
+      ...mochaRules(mocha.options, findMocha(mocha)),
+      inRunnerWorker: true,
+    });
   }
   return workerRun;
 }

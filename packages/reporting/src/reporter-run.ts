@@ -7,6 +7,15 @@ import { printLine, printLineAtExit } from './stderr.js';
 /** Whether this run can fail at all (e.g. Jest `testFailureExitCode: 0` → false). Asked once, lazily, at the first final failure. */
 export interface RunRules {
   readonly canFail?: () => boolean;
+  /**
+   * The run is in one of a runner's worker processes, each of which may declare (Jest's environment, Vitest's
+   * setup file, Mocha's `register` under `--parallel`). Most of their declarations find one already made, by
+   * another worker or earlier in this process: the core is called on this thread, where it answers from its
+   * memo or another process's record (a file read) and starts a thread of its own only when it must declare.
+   * Otherwise the declaration runs in the kit's worker thread, which loads nothing of the core on this thread
+   * but costs a thread each time (declaration.ts).
+   */
+  readonly inRunnerWorker?: boolean;
 }
 
 /** One run of one reporter: the latch, the declaration, the flush and the one line, in one place. */
@@ -98,7 +107,12 @@ class LatchedRun implements ReporterRun {
         if (isPromisingJob(this.#env)) this.#withheldLine = describeOuterRetries(outerRetries);
         return;
       }
-      this.#declaration = startDeclaration({ exitStatus: settings.exitStatus, reason: wordReason(reason), timeout: settings.timeout });
+      this.#declaration = startDeclaration({
+        exitStatus: settings.exitStatus,
+        reason: wordReason(reason),
+        timeout: settings.timeout,
+        inThisThread: this.#rules.inRunnerWorker === true,
+      });
       this.#sayIfTheProcessExitsFirst(this.#declaration);
     } catch (error) {
       reportInternalError('fail', error);

@@ -17,7 +17,7 @@ import { buildReason } from './reason.js';
 const settings = readProvidedSettings(inject(providedSettingsKey as never));
 
 if (settings !== undefined) {
-  const run = createReporterRun(settings);
+  const run = createReporterRun(settings, { inRunnerWorker: true });
 
   const observe = guard('onTestFailed', ({ task }: { task: RunnerTest }): void => {
     if (run.failed || !isFinalFailure(task)) return;
