@@ -57,18 +57,32 @@ for (const { directory, manifest } of packages.filter(({ manifest }) => !manifes
     failures++;
     continue;
   }
+  // An entry point exported for `import` only (ESM by design, e.g. a setup file for an ESM-only runner) is
+  // checked with attw's esm-only profile; every other one with node16 (CommonJS and ESM) and bundler.
+  const esmOnly = esmOnlyEntrypoints(manifest);
+  const attwArgs = ['--pack', '.', '--format', 'table-flipped'];
   const [publint, attw, pack] = await Promise.all([
     run(bin('publint'), ['--strict', '.'], directory),
-    run(bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped'], directory),
+    run(bin('attw'), [...attwArgs, '--profile', 'node16', ...(esmOnly.length > 0 ? ['--exclude-entrypoints', ...esmOnly] : [])], directory),
     run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], directory),
   ]);
+  // After the first attw: both would pack into the same tarball.
+  const attwEsm =
+    esmOnly.length > 0
+      ? await run(bin('attw'), [...attwArgs, '--profile', 'esm-only', '--entrypoints', ...esmOnly], directory)
+      : { code: 0, output: '' };
   const problems = [
     ...licenseProblems(directory, pack),
     ...(publint.code === 0 ? [] : [`publint:\n${publint.output.trim()}`]),
     ...(attw.code === 0 ? [] : [`attw (node16, bundler):\n${attw.output.trim()}`]),
+    ...(attwEsm.code === 0 ? [] : [`attw (esm-only: ${esmOnly.join(', ')}):\n${attwEsm.output.trim()}`]),
   ];
   failures += problems.length > 0 ? 1 : 0;
-  process.stdout.write(problems.length === 0 ? `✓ ${name}: publint, attw (node16, bundler)\n` : `✗ ${name}\n${problems.join('\n')}\n`);
+  process.stdout.write(
+    problems.length === 0
+      ? `✓ ${name}: publint, attw (node16, bundler${esmOnly.length > 0 ? `; esm-only: ${esmOnly.join(', ')}` : ''})\n`
+      : `✗ ${name}\n${problems.join('\n')}\n`,
+  );
 }
 process.exitCode = failures > 0 ? 1 : 0;
 
@@ -87,4 +101,17 @@ function licenseProblems(directory, pack) {
   if (!tarball?.files.some((file) => file.path === 'LICENSE')) return ['LICENSE: not in the tarball (add it to `files`)'];
   if (readFileSync(join(directory, 'LICENSE'), 'utf8') !== license) return ["LICENSE: not the same text as the repository's"];
   return [];
+}
+
+/**
+ * The subpaths of `exports` that have an `import` condition and no `require` nor `default`: ESM only.
+ * @param {{ exports?: Record<string, unknown> }} manifest
+ */
+function esmOnlyEntrypoints(manifest) {
+  return Object.entries(manifest.exports ?? {})
+    .filter(
+      ([, target]) =>
+        typeof target === 'object' && target !== null && 'import' in target && !('require' in target) && !('default' in target),
+    )
+    .map(([subpath]) => subpath);
 }
