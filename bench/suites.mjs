@@ -35,9 +35,13 @@ function testFile(shape, file, { call, equal, differ }) {
 /** @param {string} vitest @param {{ files: number, testsPerFile: number, failures: number }} shape @param {{ reporters: string, plugin?: { import: string, call: string } }} config */
 function vitestSuite(vitest, shape, { reporters, plugin }) {
   mkdirSync(join(vitest, 'test'), { recursive: true });
-  const test = (list) => `test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${list} }`;
+  const test = (list, extra = '') => `test: { include: ['test/*.test.js'], pool: 'forks', maxWorkers: 2, reporters: ${list}${extra} }`;
+  // In a user's project the plugin's setup file is in node_modules, which Vitest imports natively in each
+  // worker; here it resolves through the workspace's link, and Vitest would run it through its own module
+  // runner instead (about twice the cost per test file): `server.deps.external` keeps it as a user has it.
+  const external = ', server: { deps: { external: [/@promise-failure/] } }';
   const withConfig = plugin
-    ? `${plugin.import}\nexport default { plugins: [${plugin.call}], ${test(reporters)} };\n`
+    ? `${plugin.import}\nexport default { plugins: [${plugin.call}], ${test(reporters, external)} };\n`
     : `export default { ${test(reporters)} };\n`;
   writeFileSync(join(vitest, 'vitest.with.config.mjs'), withConfig);
   writeFileSync(join(vitest, 'vitest.without.config.mjs'), `export default { ${test("['default']")} };\n`);

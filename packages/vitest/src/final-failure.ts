@@ -1,9 +1,9 @@
 /*
  * When is a failed attempt of a Vitest test final, seen from inside the worker that runs it? Read from
  * `@vitest/runner`'s `runTest` (3.2 and 4.x):
- * - each attempt runs the `beforeEach` hooks, the test, the `afterEach` hooks, then the attempt's
- *   `onTestFinished` and, when the attempt failed, its `onTestFailed` handlers: the attempt's state is
- *   complete there, `afterEach` errors included;
+ * - each attempt runs the `beforeEach` hooks and the test, whose error (or `expect.soft`, or a missing
+ *   `expect.assertions`) sets the attempt's state to `fail` before the `afterEach` hooks run; the hooks, the
+ *   fixtures' cleanup and the `onTestFinished`/`onTestFailed` handlers that follow can only add failures;
  * - `test.result.retryCount` counts the retries made so far (0 on the first attempt); while it is below
  *   the test's retry count (`retry`, a number, or in Vitest 4 `{ count, delay, condition }`), another
  *   attempt may follow (Vitest 4's `condition` can stop it; we do not evaluate the user's condition);
@@ -32,7 +32,7 @@ export interface RunnerSuite {
   readonly suite?: RunnerSuite;
 }
 
-/** Whether the failed attempt of `test` now ending (its `onTestFailed`) is the test's final failure. */
+/** Whether the attempt of `test` now ending (seen from an `afterEach` hook) is the test's final failure. */
 export function isFinalFailure(test: RunnerTest): boolean {
   if (test.result?.state !== 'fail') return false;
   if (test.fails === true) return false;

@@ -1,5 +1,5 @@
 import { createReporterRun, guard } from '@promise-failure/reporting';
-import { afterAll, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, inject } from 'vitest';
 import { fullTestName, isFinalFailure, type RunnerTest } from './final-failure.js';
 import { providedSettingsKey, readProvidedSettings } from './provided.js';
 import { buildReason } from './reason.js';
@@ -12,29 +12,26 @@ import { buildReason } from './reason.js';
  * 100–250 ms later. The core's cross-process claim makes the worker's call and the reporter's one
  * request; the reporter prints the one line (reading the worker's outcome), so the worker prints nothing.
  *
- * Nothing here loads the core: a test file that passes costs one `beforeEach` per test.
+ * Nothing here loads the core: a test file that passes costs one `afterEach` call per test.
  */
 const settings = readProvidedSettings(inject(providedSettingsKey as never));
 
 if (settings !== undefined) {
   const run = createReporterRun(settings, { inRunnerWorker: true });
 
-  const observe = guard('onTestFailed', ({ task }: { task: RunnerTest }): void => {
+  const observe = guard('afterEach', (task: RunnerTest): void => {
     if (run.failed || !isFinalFailure(task)) return;
     const file = typeof task.file?.filepath === 'string' ? task.file.filepath : '';
     run.fail(() => buildReason({ kind: 'test', fullName: fullTestName(task), file }));
   });
-  const watchTest = guard('beforeEach', (onTestFailed: (handler: typeof observe) => void): void => {
-    if (!run.failed) onTestFailed(observe);
-  });
   const flush = guard('afterAll', () => (run.failed ? run.finish(discardLine) : undefined));
 
   // Written out, not wrapped: Vitest reads a hook's first parameter as the fixtures it uses, and wants it
-  // destructured. The context's own `onTestFailed` is the one that is right for concurrent tests too.
-  // Registered first (setup files run before the test file), this `beforeEach` runs before the file's own,
-  // and a hook of theirs that throws cannot keep it from watching the test.
-  beforeEach(({ onTestFailed }) => {
-    watchTest(onTestFailed);
+  // destructured. Registered first (setup files run before the test file), this `afterEach` runs after the
+  // file's own (after hooks run in reverse by default), so their errors are in the test's state; where they
+  // run in parallel or in order, it may see less of the state, never a failure that is not one.
+  afterEach(({ task }) => {
+    observe(task as RunnerTest);
   });
 
   // The declaration must not be cut off when Vitest ends this worker: the file waits for it, at most
