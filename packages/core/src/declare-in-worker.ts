@@ -1,6 +1,6 @@
 import { isMainThread, workerData as threadData, Worker } from 'node:worker_threads';
 import type { DeclarationPlan } from './declare.js';
-import { type Env, isDebugOn, type Transports } from './environment.js';
+import { isDebugOn } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
 import { failedOutcome, type Outcome } from './outcome.js';
 
@@ -41,18 +41,11 @@ function isDeclarationThread(): boolean {
   return !isMainThread && (threadData as Record<string, unknown> | null)?.[declarationThreadKey] === true;
 }
 
-/** What the worker is given: the plan without its functions (a thread receives data, not closures). */
-export interface WorkerPlan {
-  key: string;
-  jobId: string;
-  exitStatus: number;
-  reason: string | undefined;
-  env: Env;
-  transports: Transports;
-  deadline: number;
-  /** Whether to send debug lines (the caller's thread redacts and writes them, on its own stderr). */
-  debug: boolean;
-}
+/**
+ * What the worker is given: the plan without its functions (a thread receives data, not closures), and
+ * whether to send debug lines (the caller's thread redacts and writes them, on its own stderr).
+ */
+export type WorkerPlan = Omit<DeclarationPlan, 'caller' | 'redact' | 'log'> & { debug: boolean };
 
 /** What the worker says, in this order: started, then any of log and requested, then outcome or failed. */
 export type WorkerMessage =
