@@ -1,7 +1,6 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acceptedLine, bodyOf, type Job, startJob, transcript } from '../support/job.js';
+import { acceptedLine, bodyOf, type Job, makeMarkers, startJob, transcript } from '../support/job.js';
 import { fixturesDir, jestVersions } from './run-jest.js';
 
 /**
@@ -11,12 +10,11 @@ import { fixturesDir, jestVersions } from './run-jest.js';
  */
 describe.each(jestVersions)('jest $major with @promise-failure/jest/environment', (jest) => {
   let job: Job;
-  let markers: string;
+  let markers: Awaited<ReturnType<typeof makeMarkers>>;
 
   beforeEach(async () => {
     job = await startJob();
-    markers = path.join(job.scratch, 'markers');
-    await mkdir(markers);
+    markers = await makeMarkers(job);
   });
 
   afterEach(async () => {
@@ -27,17 +25,12 @@ describe.each(jestVersions)('jest $major with @promise-failure/jest/environment'
     const args = [jest.bin, `--cacheDirectory=${path.join(job.scratch, 'jest-cache')}`, ...testFiles];
     const run = await job.run(process.execPath, args, {
       cwd: path.join(fixturesDir, 'environment'),
-      env: { FIXTURE_MARKER_DIR: markers, ...env },
+      env: { FIXTURE_MARKER_DIR: markers.directory, ...env },
     });
     return { ...run, endedAt: Date.now() };
   }
 
-  /** `Date.now()` values the fixture wrote under `name` (one file per process). */
-  async function marker(name: string): Promise<number> {
-    const file = (await readdir(markers)).find((entry) => entry.startsWith(`${name}.`));
-    if (file === undefined) throw new Error(`the fixture wrote no ${name} marker`);
-    return Number(await readFile(path.join(markers, file), 'utf8'));
-  }
+  const marker = (name: string) => markers.read(name);
 
   test("a failing test with a 5 s test after it in its file: promised at least 3 s before the run ends; one request and one line for two failing workers, the environment and the reporter (the early file's reason)", async () => {
     const run = await runJest(['early\\.test\\.js', 'also-failing']);

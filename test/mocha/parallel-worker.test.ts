@@ -1,7 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acceptedLine, bodyOf, type Job, startJob, transcript } from '../support/job.js';
+import { acceptedLine, bodyOf, type Job, makeMarkers, startJob, transcript } from '../support/job.js';
 import { fixtureDir, mochaMajors, registerArgs } from './run-mocha.js';
 
 /**
@@ -11,12 +9,11 @@ import { fixtureDir, mochaMajors, registerArgs } from './run-mocha.js';
  */
 describe.each(mochaMajors)('mocha $major --parallel with register: declared from the worker', (mocha) => {
   let job: Job;
-  let markers: string;
+  let markers: Awaited<ReturnType<typeof makeMarkers>>;
 
   beforeEach(async () => {
     job = await startJob();
-    markers = path.join(job.scratch, 'markers');
-    await mkdir(markers);
+    markers = await makeMarkers(job);
   });
 
   afterEach(async () => {
@@ -26,14 +23,12 @@ describe.each(mochaMajors)('mocha $major --parallel with register: declared from
   async function runMocha(args: readonly string[], env: Record<string, string> = {}) {
     const run = await job.run(process.execPath, [mocha.bin, ...registerArgs, '--parallel', '--jobs', '2', ...args], {
       cwd: fixtureDir,
-      env: { FIXTURE_MARKER_DIR: markers, ...env },
+      env: { FIXTURE_MARKER_DIR: markers.directory, ...env },
     });
     return { ...run, endedAt: Date.now() };
   }
 
-  async function marker(name: string): Promise<number> {
-    return Number(await readFile(path.join(markers, name), 'utf8'));
-  }
+  const marker = (name: string) => markers.read(name);
 
   it('a failing test with a 5 s test after it in its file, and a failing hook in another worker: promised at least 3 s before the run ends; one request, one line', async () => {
     const run = await runMocha(['parallel-early/early.spec.js', 'parallel-early/hook-failing.spec.js']);

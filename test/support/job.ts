@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -128,3 +128,21 @@ export async function withJob<T>(options: FakeBuildkiteOptions, use: (job: Job) 
  * `flushTimeout` is shown by the line the reporter prints, which names it.
  */
 export const loadedMachineSlack = 40_000;
+
+/**
+ * A directory in the job's scratch where fixture tests write markers (`Date.now()` when they got somewhere),
+ * and `read(name)`: the marker named `name`, or `name.<anything>` (a fixture that adds its process id). The
+ * earliest modes' tests place Buildkite's request on that timeline.
+ */
+export async function makeMarkers(job: Job): Promise<{ directory: string; read(name: string): Promise<number> }> {
+  const directory = path.join(job.scratch, 'markers');
+  await mkdir(directory);
+  return {
+    directory,
+    async read(name) {
+      const file = (await readdir(directory)).find((entry) => entry === name || entry.startsWith(`${name}.`));
+      if (file === undefined) throw new Error(`the fixture wrote no ${name} marker`);
+      return Number(await readFile(path.join(directory, file), 'utf8'));
+    },
+  };
+}

@@ -1,7 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acceptedLine, bodyOf, type Job, type JobRun, startJob, transcript } from '../support/job.js';
+import { acceptedLine, bodyOf, type Job, type JobRun, makeMarkers, startJob, transcript } from '../support/job.js';
 import { latestVitest, runVitest, type VitestRunOptions, vitestMajors } from './run-vitest.js';
 
 /**
@@ -11,12 +9,11 @@ import { latestVitest, runVitest, type VitestRunOptions, vitestMajors } from './
  */
 describe.each(vitestMajors)('Vitest $major, the workers promise (the plugin’s setup file)', (major) => {
   let job: Job;
-  let markers: string;
+  let markers: Awaited<ReturnType<typeof makeMarkers>>;
 
   beforeEach(async () => {
     job = await startJob();
-    markers = path.join(job.scratch, 'markers');
-    await mkdir(markers);
+    markers = await makeMarkers(job);
   });
 
   afterEach(async () => {
@@ -24,14 +21,15 @@ describe.each(vitestMajors)('Vitest $major, the workers promise (the plugin’s 
   });
 
   async function run(args: readonly string[], options: VitestRunOptions = {}): Promise<JobRun & { endedAt: number }> {
-    const result = await runVitest(job, major, args, { mode: 'plugin', ...options, env: { PF_MARKERS: markers, ...options.env } });
+    const result = await runVitest(job, major, args, {
+      mode: 'plugin',
+      ...options,
+      env: { PF_MARKERS: markers.directory, ...options.env },
+    });
     return { ...result, endedAt: Date.now() };
   }
 
-  /** The `Date.now()` a fixture test wrote under `name`. */
-  async function marker(name: string): Promise<number> {
-    return Number(await readFile(path.join(markers, name), 'utf8'));
-  }
+  const marker = (name: string) => markers.read(name);
 
   test('a failing test, then a test that keeps its worker busy: the request arrives while the main process cannot have heard of the failure; 5 s before the run ends', async () => {
     const result = await run(['early/early']);
