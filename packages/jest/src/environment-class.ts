@@ -1,6 +1,14 @@
 import { createReporterRun, formatReason, guard, type ReporterRun, resolveReporterOptions } from '@promise-failure/reporting';
 import { environmentOptions, type JestEnvironmentConfigLike } from './environment-options.js';
-import { type CircusEvent, type CircusState, FinalFailureWatch, fullTestName, parseRetryTimes, retryTimesKey } from './final-failure.js';
+import {
+  type CircusEvent,
+  type CircusState,
+  FinalFailureWatch,
+  fullTestName,
+  parseRetryTimes,
+  retryTimesKey,
+  testEngineName,
+} from './final-failure.js';
 
 /** The parts of a Jest test environment instance this package uses (Jest's `JestEnvironment`). */
 export interface TestEnvironmentLike {
@@ -73,7 +81,9 @@ export function withPromiseFailure<T extends TestEnvironmentClass>(Base: T): T {
     /** Waits for the declaration (at most `flushTimeout`) before the file's worker may be recycled. */
     override async teardown(): Promise<void> {
       try {
-        if (this.#run.failed) await this.#run.finish(discardLine);
+        // Also while a failure is being judged against bktec's muted tests (not yet latched): `finish()` resolves at
+        // once when there is nothing to wait for.
+        await this.#run.finish(discardLine);
       } finally {
         await super.teardown();
       }
@@ -82,7 +92,12 @@ export function withPromiseFailure<T extends TestEnvironmentClass>(Base: T): T {
     readonly #observe = guard('handleTestEvent', (event: CircusEvent, state: CircusState | undefined): void => {
       if (this.#run.settings === undefined || this.#run.failed) return;
       const test = this.#watch.observe(event, state);
-      if (test) this.#run.fail(() => formatReason('jest', `${fullTestName(test)} failed`, this.#testPath, process.cwd()));
+      if (test) {
+        this.#run.fail(() => formatReason('jest', `${fullTestName(test)} failed`, this.#testPath, process.cwd()), {
+          kind: 'test',
+          testEngine: testEngineName(test),
+        });
+      }
     });
   }
   return PromiseFailureEnvironment;
@@ -111,5 +126,6 @@ function startEnvironmentRun(config: JestEnvironmentConfigLike | undefined): Rep
   return createReporterRun(settings?.ok ? settings.settings : undefined, {
     canFail: () => Number(config?.globalConfig?.testFailureExitCode) !== 0,
     inRunnerWorker: true,
+    testEngineRunner: 'jest',
   });
 }

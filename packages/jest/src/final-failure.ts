@@ -102,3 +102,13 @@ export function fullTestName(test: CircusTest): string {
   for (let block = test.parent; block && block.name !== rootBlockName; block = block.parent) names.unshift(String(block.name));
   return names.join(' › ');
 }
+
+/**
+ * The test as bktec names it from Jest's JSON report (`ancestorTitles` joined by spaces, and `title`): the same
+ * test `fullTestName` names for people.
+ */
+export function testEngineName(test: CircusTest): { scope: string; name: string } {
+  const blocks: string[] = [];
+  for (let block = test.parent; block && block.name !== rootBlockName; block = block.parent) blocks.unshift(String(block.name));
+  return { scope: blocks.join(' '), name: String(test.name) };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { JestTestFileResult } from './jest-types.js';
-import { describeError, findRunFailure, findTestFileFailure } from './reason.js';
+import { describeError, findRunFailure, findTestFileFailure, findTestFileFailures } from './reason.js';
 
 const context = { cwd: '/repo', updateSnapshot: 'new' };
 
@@ -76,8 +76,50 @@ describe('findRunFailure', () => {
   });
 
   test('what only the whole run shows', () => {
-    expect(findRunFailure({ ...run, snapshot: { failure: true, filesRemoved: 1 } })).toBe('jest: obsolete snapshot files failed the run');
-    expect(findRunFailure({ ...run, runExecError: { message: 'worker crashed' } })).toBe('jest: the run failed: worker crashed');
-    expect(findRunFailure({ ...run, numFailedTests: 2 })).toBe('jest: 2 tests failed');
+    expect(findRunFailure({ ...run, snapshot: { failure: true, filesRemoved: 1 } })).toEqual({
+      reason: 'jest: obsolete snapshot files failed the run',
+      subject: { kind: 'other' },
+    });
+    expect(findRunFailure({ ...run, runExecError: { message: 'worker crashed' } })?.reason).toBe('jest: the run failed: worker crashed');
+    expect(findRunFailure({ ...run, numFailedTests: 2 })).toEqual({ reason: 'jest: 2 tests failed', subject: { kind: 'test' } });
+  });
+
+  test("never counts again the failures the files' results showed (each was judged already)", () => {
+    expect(findRunFailure({ ...run, numFailedTests: 2, numRuntimeErrorTestSuites: 1 }, true)).toBeUndefined();
+    expect(findRunFailure({ ...run, numFailedTests: 2, snapshot: { failure: true } }, true)?.subject).toEqual({ kind: 'other' });
+  });
+});
+
+describe('findTestFileFailures', () => {
+  const context = { cwd: '/repo', updateSnapshot: 'new' } as const;
+  const base = { testFilePath: '/repo/test/a.test.js', numFailingTests: 0, testResults: [] };
+
+  test("names each failed test as bktec does: the describe titles joined by spaces, and the test's title", () => {
+    const result = {
+      ...base,
+      numFailingTests: 2,
+      testResults: [
+        { ancestorTitles: ['login', 'form'], title: 'rejects', status: 'failed' },
+        { ancestorTitles: [], title: 'passes', status: 'passed' },
+        { ancestorTitles: ['top'], title: 'also fails', status: 'failed' },
+      ],
+    };
+    expect(findTestFileFailures(result, context)).toEqual([
+      {
+        reason: 'jest: login › form › rejects failed (test/a.test.js)',
+        subject: { kind: 'test', testEngine: { scope: 'login form', name: 'rejects' } },
+      },
+      {
+        reason: 'jest: top › also fails failed (test/a.test.js)',
+        subject: { kind: 'test', testEngine: { scope: 'top', name: 'also fails' } },
+      },
+    ]);
+  });
+
+  test('a file that failed with no test results is a file failure; an error beside results is not a test', () => {
+    const syntax = { ...base, testExecError: { message: 'Unexpected token' } };
+    expect(findTestFileFailures(syntax, context).map((failure) => failure.subject)).toEqual([{ kind: 'file' }]);
+    const afterAll = { ...syntax, testResults: [{ ancestorTitles: [], title: 't', status: 'passed' }] };
+    expect(findTestFileFailures(afterAll, context).map((failure) => failure.subject)).toEqual([{ kind: 'other' }]);
   });
 });

@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { guard, printLine, type ReporterRun, reportInternalError, startReporterRun } from '@promise-failure/reporting';
 import type { JestAggregatedResult, JestGlobalConfig, JestTestFileResult } from './jest-types.js';
 import type { PromiseFailureReporterOptions } from './options.js';
-import { findRunFailure, findTestFileFailure } from './reason.js';
+import { findRunFailure, findTestFileFailures } from './reason.js';
 
 /**
  * A Jest reporter that promises the Buildkite job's failure as soon as a test file's final result fails
@@ -15,10 +15,15 @@ import { findRunFailure, findTestFileFailure } from './reason.js';
 export class PromiseFailureReporter {
   readonly #run: ReporterRun;
   #updateSnapshot: string | undefined;
+  /** Failures the test files' results showed, each passed to the run. */
+  #failuresSeen = 0;
 
   constructor(globalConfig?: JestGlobalConfig, options?: PromiseFailureReporterOptions, _context?: unknown) {
     // With `testFailureExitCode: 0` the run cannot fail, so there is nothing to promise.
-    this.#run = startReporterRun('@promise-failure/jest', options, { canFail: () => Number(globalConfig?.testFailureExitCode) !== 0 });
+    this.#run = startReporterRun('@promise-failure/jest', options, {
+      canFail: () => Number(globalConfig?.testFailureExitCode) !== 0,
+      testEngineRunner: 'jest',
+    });
     try {
       this.#updateSnapshot = globalConfig?.updateSnapshot;
     } catch (error) {
@@ -28,16 +33,21 @@ export class PromiseFailureReporter {
 
   readonly onTestFileResult = guard('onTestFileResult', (_test: unknown, testResult: JestTestFileResult): void => {
     if (this.#run.settings === undefined || this.#run.failed) return;
-    const reason = findTestFileFailure(testResult, { cwd: process.cwd(), updateSnapshot: this.#updateSnapshot });
-    if (reason !== undefined) this.#run.fail(() => reason);
+    for (const failure of findTestFileFailures(testResult, { cwd: process.cwd(), updateSnapshot: this.#updateSnapshot })) {
+      this.#failuresSeen += 1;
+      this.#run.fail(() => failure.reason, failure.subject);
+      if (this.#run.failed) return;
+    }
   });
 
   /** Jest awaits this before it exits, also with `--forceExit` and `--bail` (which can call it twice). */
   readonly onRunComplete = guard('onRunComplete', async (_testContexts: unknown, results: JestAggregatedResult): Promise<void> => {
     if (this.#run.settings === undefined) return;
     if (!this.#run.failed) {
-      const reason = findRunFailure(results);
-      if (reason !== undefined) this.#run.fail(() => reason);
+      // Only what no test file showed: the files' own failures were each judged already (under bktec, muted ones
+      // are counted in `numFailedTests` and must not come back here as one failure of unknown tests).
+      const failure = findRunFailure(results, this.#failuresSeen > 0);
+      if (failure !== undefined) this.#run.fail(() => failure.reason, failure.subject);
     }
     await this.#run.finish(printAfterJest);
   });

@@ -1,4 +1,4 @@
-import { guard, type ReporterRun, startReporterRun } from '@promise-failure/reporting';
+import { type FailureSubject, guard, type ReporterRun, startReporterRun } from '@promise-failure/reporting';
 import { FinalFailures } from './final-failures.js';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { splitOptions } from './playwright-options.js';
@@ -28,7 +28,10 @@ export class PromiseFailureReporter {
   constructor(options?: PromiseFailureReporterOptions) {
     const { mode, userOptions } = guard('constructor', splitOptions)(options) ?? { mode: undefined, userOptions: options };
     // `playwright merge-reports` replays the shards' results: their failures belong to the jobs that ran them.
-    this.#run = startReporterRun('@promise-failure/playwright', userOptions, { canFail: () => mode !== 'merge' });
+    this.#run = startReporterRun('@promise-failure/playwright', userOptions, {
+      canFail: () => mode !== 'merge',
+      testEngineRunner: 'playwright',
+    });
   }
 
   /**
@@ -47,12 +50,14 @@ export class PromiseFailureReporter {
   readonly onTestEnd = guard('onTestEnd', (test: PlaywrightTestCase, result: PlaywrightTestResult): void => {
     if (this.#run.settings === undefined || this.#run.failed) return;
     const failure = this.#rule.onTestEnd(test, result);
-    if (failure) this.#run.fail(failure);
+    if (failure) this.#run.fail(failure, testSubject(test));
   });
 
   readonly onError = guard('onError', (error: PlaywrightError): void => {
     if (this.#run.settings === undefined || this.#run.failed) return;
-    this.#run.fail(this.#rule.onError(error));
+    // An error outside tests (a file that does not load, globalSetup) is in the JSON report's `errors`: bktec
+    // then counts the run as an error, which muting never forgives.
+    this.#run.fail(this.#rule.onError(error), { kind: 'file' });
   });
 
   /** Awaited by Playwright, also after `maxFailures` and on SIGINT. Resolves to nothing: the status is Playwright's. */
@@ -68,10 +73,24 @@ export class PromiseFailureReporter {
   readonly #onEnd = guard('onEnd', async (result: PlaywrightFullResult): Promise<void> => {
     if (this.#run.settings !== undefined && !this.#run.failed) {
       const failure = this.#rule.onEnd(result, () => this.#suite?.allTests() ?? []);
-      if (failure) this.#run.fail(failure);
+      if (failure) this.#run.fail(failure, { kind: 'other' });
     }
     await this.#run.finish();
   });
 
   readonly #onExit = guard('onExit', (): Promise<void> => this.#run.finish());
+}
+
+/**
+ * What a final test failure is to bktec, which reads Playwright's JSON report: a test that failed every attempt
+ * is a failed spec, named (its `internal/runner/playwright.go`) with the scope " {project} {file} {describes…}
+ * {title}", which is `titlePath()` joined by spaces (its first element is the root suite's empty title), and the
+ * name, its title. A flaky test that fails the run under `failOnFlakyTests` is `ok` in that report: not a test
+ * failure to bktec.
+ */
+function testSubject(test: PlaywrightTestCase): FailureSubject {
+  const titles = test.titlePath();
+  const lastAttempt = test.results[test.results.length - 1];
+  if (lastAttempt === undefined || lastAttempt.status === test.expectedStatus) return { kind: 'other' };
+  return { kind: 'test', testEngine: { scope: titles.join(' '), name: titles[titles.length - 1] ?? '' } };
 }

@@ -85,14 +85,15 @@ function requireCore(): typeof import('@promise-failure/core') {
 }
 
 /**
- * Waits for the declaration at most `flushTimeout` ms and returns the line to print, or `undefined`. On
+ * Waits for the declaration at most `wait` ms (`flushTimeout` unless part of it was spent already) and returns
+ * the line to print, or `undefined`. On
  * timeout it abandons the declaration, so nothing the core holds keeps the process alive. The timer is a
  * normal one on purpose: an unreferenced timer could let Node exit in the middle of the runner's last hook.
  */
-export async function waitForDeclaration(declaration: Declaration, flushTimeout: number): Promise<string | undefined> {
+export async function waitForDeclaration(declaration: Declaration, flushTimeout: number, wait = flushTimeout): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timed out'>((resolve) => {
-    timer = setTimeout(resolve, flushTimeout, 'timed out');
+    timer = setTimeout(resolve, wait, 'timed out');
   });
   try {
     const settled = await Promise.race([declaration.settled, timedOut]);

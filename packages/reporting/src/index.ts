@@ -13,6 +13,7 @@
  * }
  * ```
  */
+export type { FailureSubject, TestEngineTest } from './failure-subject.js';
 export { guard, reportInternalError } from './guard.js';
 export {
   optionNames,

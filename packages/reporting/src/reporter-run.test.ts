@@ -182,7 +182,7 @@ describe('outer retries (BUILDKITE_TEST_ENGINE_RETRY_COUNT)', () => {
     expect(run.failed).toBe(true);
     await run.finish();
     await run.finish();
-    expect(lines).toEqual([`${describeOuterRetries(2)}\n`]);
+    expect(lines).toEqual([`${describeOuterRetries('2')}\n`]);
     expect(lines[0]).toContain('BUILDKITE_TEST_ENGINE_RETRY_COUNT=2');
     expect(lines[0]).toContain("bktec's own --promise-failure");
     expect(fake.requests).toHaveLength(0);

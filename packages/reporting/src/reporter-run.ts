@@ -1,8 +1,12 @@
+import { performance } from 'node:perf_hooks';
 import { type Declaration, startDeclaration, waitForDeclaration } from './declaration.js';
+import type { FailureSubject } from './failure-subject.js';
 import { reportInternalError } from './guard.js';
 import { type ReporterSettings, resolveSettings } from './options.js';
-import { describeOuterRetries, readOuterRetryCount } from './outer-retries.js';
+import { describeOuterRetries, outerRetryVariable, readOuterRetryCount } from './outer-retries.js';
 import { printLine, printLineAtExit } from './stderr.js';
+import { readTestEngineRun } from './test-engine.js';
+import { type TestEngineDecision, TestEngineJudge } from './test-engine-judge.js';
 
 /** Whether this run can fail at all (e.g. Jest `testFailureExitCode: 0` → false). Asked once, lazily, at the first final failure. */
 export interface RunRules {
@@ -16,6 +20,12 @@ export interface RunRules {
    * but costs a thread each time (declaration.ts).
    */
   readonly inRunnerWorker?: boolean;
+  /**
+   * The Buildkite Test Engine client's (bktec) name for this runner (`jest`, `vitest`, `playwright`) when the
+   * reporter passes each failed test's bktec scope and name to `fail()`: under bktec with that runner, a failure
+   * of a muted test is then told apart. Absent for runners bktec does not name this way.
+   */
+  readonly testEngineRunner?: string;
 }
 
 /** One run of one reporter: the latch, the declaration, the flush and the one line, in one place. */
@@ -24,8 +34,12 @@ export interface ReporterRun {
   readonly settings: ReporterSettings | undefined;
   /** Whether a final failure has been latched (a declaration started, or was withheld by a rule). */
   readonly failed: boolean;
-  /** A final failure. The first starts the declaration (`reason()` is called then, once); later calls do nothing. Never throws. */
-  fail(reason: () => string): void;
+  /**
+   * A final failure. The first that fails the job starts the declaration (`reason()` is called then, once);
+   * later calls do nothing. `subject` says what failed (default: a test bktec cannot match), which matters only
+   * under Buildkite Test Engine's client, where a muted test's failure is no reason to promise. Never throws.
+   */
+  fail(reason: () => string, subject?: FailureSubject): void;
   /**
    * End of run: waits at most `flushTimeout` and prints the one line (or nothing). Idempotent; never rejects.
    * `print` is where the line goes, on the first call only (default: stderr at once); Jest's reporter prints
@@ -72,14 +86,21 @@ export function createReporterRun(
  * 1. a run that cannot fail (its failure exit code is turned off) promises nothing and says nothing;
  * 2. under outer retries (`BUILDKITE_TEST_ENGINE_RETRY_COUNT`, unless `ignoreOuterRetries`) nothing is
  *    promised and `finish()` says why, in a Buildkite job that has not turned promise-failure off;
- * 3. otherwise the declaration starts at once, and the run goes on while it is under way.
- * The latch closes before any rule is asked, so a rule that throws can never lead to a second attempt.
+ * 3. under Buildkite Test Engine's client (bktec), each final failure is judged against the plan's muted tests
+ *    (test-engine-judge.ts): the first that fails the job whatever else happens is promised; a muted test's
+ *    failure is not, and where the answer cannot be known nothing is promised and `finish()` says why;
+ * 4. otherwise the declaration starts at once, and the run goes on while it is under way.
+ * The latch closes before a declaration starts or a line is decided, and the rules are asked once: a rule that
+ * throws can never lead to a second attempt.
  */
 class LatchedRun implements ReporterRun {
   readonly settings: ReporterSettings | undefined;
   readonly #rules: RunRules;
   readonly #env: Environment;
   #failed = false;
+  /** The rules have been asked (at the first final failure). */
+  #ruled = false;
+  #judge: TestEngineJudge | undefined;
   #declaration: Declaration | undefined;
   #withheldLine: string | undefined;
   #finished: Promise<void> | undefined;
@@ -96,27 +117,70 @@ class LatchedRun implements ReporterRun {
     return this.#failed;
   }
 
-  fail(reason: () => string): void {
+  fail(reason: () => string, subject: FailureSubject = { kind: 'test' }): void {
+    const settings = this.settings;
+    if (settings === undefined || this.#failed) return;
+    try {
+      if (!this.#ruled) {
+        this.#ruled = true;
+        if (!this.#askRules(settings)) return;
+      }
+      if (this.#judge !== undefined) this.#judge.judge(reason, subject);
+      else this.#declare(reason);
+    } catch (error) {
+      this.#failed = true;
+      reportInternalError('fail', error);
+    }
+  }
+
+  /** The rules that hold for the whole run, asked once. `false`: nothing will be promised (the latch is closed). */
+  #askRules(settings: ReporterSettings): boolean {
+    if (this.#rules.canFail?.() === false) {
+      this.#failed = true;
+      return false;
+    }
+    const outerRetries = settings.ignoreOuterRetries ? undefined : readOuterRetryCount(this.#env);
+    if (outerRetries !== undefined) {
+      this.#failed = true;
+      if (isPromisingJob(this.#env)) this.#withheldLine = describeOuterRetries(this.#env[outerRetryVariable] ?? '');
+      return false;
+    }
+    const testEngine = isPromisingJob(this.#env) ? readTestEngineRun(this.#env) : undefined;
+    if (testEngine !== undefined) {
+      this.#judge = new TestEngineJudge(
+        testEngine,
+        {
+          runner: this.#rules.testEngineRunner,
+          timeout: settings.timeout ?? readTimeoutVariable(this.#env),
+          inRunnerWorker: this.#rules.inRunnerWorker === true,
+        },
+        (decision) => this.#follow(decision),
+      );
+    }
+    return true;
+  }
+
+  #follow(decision: TestEngineDecision): void {
+    if (this.#failed) return;
+    if ('withhold' in decision) {
+      this.#failed = true;
+      this.#withheldLine = decision.withhold;
+    } else {
+      this.#declare(decision.promise);
+    }
+  }
+
+  #declare(reason: () => string): void {
     const settings = this.settings;
     if (settings === undefined || this.#failed) return;
     this.#failed = true;
-    try {
-      if (this.#rules.canFail?.() === false) return;
-      const outerRetries = settings.ignoreOuterRetries ? undefined : readOuterRetryCount(this.#env);
-      if (outerRetries !== undefined) {
-        if (isPromisingJob(this.#env)) this.#withheldLine = describeOuterRetries(outerRetries);
-        return;
-      }
-      this.#declaration = startDeclaration({
-        exitStatus: settings.exitStatus,
-        reason: wordReason(reason),
-        timeout: settings.timeout,
-        inThisThread: this.#rules.inRunnerWorker === true,
-      });
-      this.#sayIfTheProcessExitsFirst(this.#declaration);
-    } catch (error) {
-      reportInternalError('fail', error);
-    }
+    this.#declaration = startDeclaration({
+      exitStatus: settings.exitStatus,
+      reason: wordReason(reason),
+      timeout: settings.timeout,
+      inThisThread: this.#rules.inRunnerWorker === true,
+    });
+    this.#sayIfTheProcessExitsFirst(this.#declaration);
   }
 
   finish(print: (line: string) => void = printLine): Promise<void> {
@@ -125,9 +189,15 @@ class LatchedRun implements ReporterRun {
   }
 
   async #flush(print: (line: string) => void): Promise<void> {
+    const flushTimeout = this.settings?.flushTimeout ?? 0;
+    // A clock no test can fake (a test's fake timers replace the global `Date`, not `node:perf_hooks`).
+    const started = performance.now();
+    // Failures still being judged against bktec's muted tests share the one flushTimeout with the declaration.
+    if (this.#judge !== undefined && !this.#failed) await this.#judge.finish(flushTimeout);
+    const left = Math.max(0, Math.round(flushTimeout - (performance.now() - started)));
     const line =
       this.#declaration !== undefined && this.settings !== undefined
-        ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout)
+        ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout, left)
         : this.#withheldLine;
     this.#said = true;
     if (line !== undefined) print(line);
@@ -178,4 +248,11 @@ export function isPromisingJob(env: Environment): boolean {
   if (!env.BUILDKITE_JOB_ID) return false;
   const toggle = env.BUILDKITE_PROMISE_FAILURE?.trim().toLowerCase();
   return toggle === undefined || !offWords.includes(toggle);
+}
+
+/** `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS` as the core reads it (a positive integer), else the core's 60 s. */
+function readTimeoutVariable(env: Environment): number {
+  const value = env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS?.trim();
+  const parsed = value !== undefined && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : 60_000;
 }

@@ -5,6 +5,7 @@ import { applyFault, type FaultQueue, type Reply } from './faults.js';
 import { parseBody, readBody, resetConnection, sendRaw, stopServer, trackConnections } from './http-helpers.js';
 import type { JobRegistry } from './jobs.js';
 import { pathOnly, type RequestRecorder } from './recorder.js';
+import { answerTestPlan, isTestPlanPath, type TestPlanSettings } from './test-engine-plan.js';
 
 export interface AgentApiServerOptions {
   jobs: JobRegistry;
@@ -16,6 +17,8 @@ export interface AgentApiServerOptions {
   latency: number;
   /** Aborted by `close()`: pending delays end and their connections are destroyed. */
   signal: AbortSignal;
+  /** Test Engine's test plan route, served on the same origin (`testEngine` option); absent: 404. */
+  testPlan?: { settings: TestPlanSettings; faults: FaultQueue };
 }
 
 export interface RunningServer {
@@ -35,10 +38,11 @@ function message(text: string): string {
  * and the promise itself).
  */
 export async function startAgentApiServer(options: AgentApiServerOptions): Promise<RunningServer & { port: number }> {
-  const { jobs, recorder, faults, enabled, latency, signal } = options;
+  const { jobs, recorder, faults, enabled, latency, signal, testPlan } = options;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = pathOnly(request.url ?? '');
+    if (isTestPlanPath(path)) return handleTestPlan(request, response);
     const jobRoute = JOB_ROUTE.exec(path);
     const jobId = jobRoute?.[1] === undefined ? undefined : decodePathSegment(jobRoute[1]);
     const isPromiseFailure = request.method === 'PUT' && jobRoute?.[2] === '/promise_failure' && jobId !== undefined;
@@ -83,6 +87,30 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
       return replyJson(409, message(`A different exit status (${job.promisedExitStatus}) was already promised for this job`));
     }
     return reply(204, '');
+  }
+
+  /** Test Engine's route: its own faults and records (`api: 'test-engine'`), no Agent API latency. */
+  async function handleTestPlan(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const record = recorder.recordArrival('test-engine', request);
+    const fault = testPlan?.faults.take();
+    const reply: Reply = (status, body, headers = {}) => {
+      if (response.headersSent || response.destroyed) return;
+      record.status = status;
+      sendRaw(response, status, body, headers);
+    };
+    recorder.recordBody(record, parseBody(await readBody(request)));
+    if (fault !== undefined) {
+      const handled = await applyFault(
+        fault,
+        reply,
+        () => resetConnection(request),
+        (text) => ({ message: text }),
+        signal,
+      );
+      if (handled) return;
+    }
+    const answer = testPlan === undefined ? { status: 404, body: { message: 'Not Found' } } : answerTestPlan(testPlan.settings, record);
+    reply(answer.status, JSON.stringify(answer.body), { 'content-type': 'application/json' });
   }
 
   const server = createServer((request, response) => {

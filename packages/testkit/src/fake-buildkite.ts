@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,13 @@ import { generateToken } from './http-helpers.js';
 import { startJobApiServer } from './job-api-server.js';
 import { type FakeJob, JobRegistry } from './jobs.js';
 import { RequestRecorder } from './recorder.js';
-import type { AgentRetryOptions, FakeBuildkite, FakeBuildkiteOptions, JobApiMode } from './types.js';
+import type { TestPlanSettings } from './test-engine-plan.js';
+import type { AgentRetryOptions, FakeBuildkite, FakeBuildkiteOptions, JobApiMode, TestEngineOptions } from './types.js';
 
 const JOB_API_MODES: readonly JobApiMode[] = ['current', 'without-route', 'none', 'dead-socket'];
 
-const OPTION_NAMES = ['jobApi', 'jobId', 'enabled', 'latency', 'agentRetry'] as const;
+const OPTION_NAMES = ['jobApi', 'jobId', 'enabled', 'latency', 'agentRetry', 'testEngine'] as const;
+const TEST_ENGINE_NAMES = ['muted', 'status', 'runner'] as const;
 const AGENT_RETRY_NAMES = ['attempts', 'delayMs', 'timeoutMs'] as const;
 
 const DEFAULT_AGENT_RETRY: Required<AgentRetryOptions> = { attempts: 10, delayMs: 10, timeoutMs: 60_000 };
@@ -41,6 +44,18 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
   const jobs = new JobRegistry();
   const agentFaults = new FaultQueue();
   const jobApiFaults = new FaultQueue();
+  const testEngineFaults = new FaultQueue();
+  const testPlan: TestPlanSettings | undefined =
+    settings.testEngine === undefined
+      ? undefined
+      : {
+          organization: 'fake-organization',
+          suite: 'fake-suite',
+          identifier: `${randomUUID()}/${randomUUID()}`,
+          token: generateToken(),
+          muted: settings.testEngine.muted ?? [],
+          status: settings.testEngine.status ?? 200,
+        };
   const job = jobs.add(settings.jobId);
   // The fake agent's own connections to the Agent API, destroyed by close().
   const upstreamAgent = new Agent({ keepAlive: true });
@@ -69,6 +84,7 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
       enabled: settings.enabled,
       latency: settings.latency,
       signal: closing.signal,
+      ...(testPlan === undefined ? {} : { testPlan: { settings: testPlan, faults: testEngineFaults } }),
     });
     servers.push(agentApi);
     const endpoint = `http://127.0.0.1:${agentApi.port}/v3`;
@@ -115,6 +131,18 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
       BUILDKITE_PROMISE_FAILURE_LOCK_DIR: lockDirectory,
     });
     const env = jobEnv(job);
+    if (testPlan !== undefined) {
+      const [buildId, stepId] = testPlan.identifier.split('/') as [string, string];
+      Object.assign(env, {
+        BUILDKITE_TEST_ENGINE_BASE_URL: `http://127.0.0.1:${agentApi.port}`,
+        BUILDKITE_TEST_ENGINE_SUITE_SLUG: testPlan.suite,
+        BUILDKITE_TEST_ENGINE_API_ACCESS_TOKEN: testPlan.token,
+        BUILDKITE_ORGANIZATION_SLUG: testPlan.organization,
+        BUILDKITE_BUILD_ID: buildId,
+        BUILDKITE_STEP_ID: stepId,
+        ...(settings.testEngine?.runner === undefined ? {} : { BUILDKITE_TEST_ENGINE_TEST_RUNNER: settings.testEngine.runner }),
+      });
+    }
     if (jobApiSocket !== undefined && jobApiToken !== undefined) {
       env.BUILDKITE_AGENT_JOB_API_SOCKET = jobApiSocket;
       env.BUILDKITE_AGENT_JOB_API_TOKEN = jobApiToken;
@@ -128,8 +156,10 @@ export async function startFakeBuildkite(options: FakeBuildkiteOptions = {}): Pr
       requests: recorder.requests,
       agentApiRequests: () => recorder.agentRequests(),
       jobApiRequests: () => recorder.jobRequests(),
+      testEngineRequests: () => recorder.testEngineRequests(),
       fault: (...faults) => agentFaults.add(faults),
       faultJobApi: (...faults) => jobApiFaults.add(faults),
+      faultTestEngine: (...faults) => testEngineFaults.add(faults),
       promisedExitStatus: (jobId = job.id) => jobs.find(jobId)?.promisedExitStatus,
       finishJob: (jobId = job.id) => {
         jobs.get(jobId).finished = true;
@@ -164,6 +194,7 @@ interface Settings {
   enabled: boolean;
   latency: number;
   agentRetry: Required<AgentRetryOptions>;
+  testEngine: TestEngineOptions | undefined;
 }
 
 /** Checks every option once, here, naming the culprit. */
@@ -173,7 +204,8 @@ function validateOptions(options: FakeBuildkiteOptions): Settings {
   }
   // Unknown keys are refused, as the reporters refuse theirs: a typo (`latencey`) must not silently do nothing.
   refuseUnknownKeys(options, OPTION_NAMES, 'option');
-  const { jobApi = 'current', jobId, enabled = true, latency = 0, agentRetry } = options;
+  const { jobApi = 'current', jobId, enabled = true, latency = 0, agentRetry, testEngine } = options;
+  if (testEngine !== undefined) validateTestEngine(testEngine);
   if (agentRetry !== undefined) {
     if (typeof agentRetry !== 'object' || agentRetry === null) {
       throw new TypeError(`Expected \`agentRetry\` to be an object, got ${String(agentRetry)}.`);
@@ -206,7 +238,28 @@ function validateOptions(options: FakeBuildkiteOptions): Settings {
   if (!(Number.isFinite(retry.timeoutMs) && retry.timeoutMs > 0)) {
     throw new RangeError(`Expected \`agentRetry.timeoutMs\` to be a positive number of ms, got ${String(retry.timeoutMs)}.`);
   }
-  return { jobApi, jobId, enabled, latency, agentRetry: retry };
+  return { jobApi, jobId, enabled, latency, agentRetry: retry, testEngine };
+}
+
+function validateTestEngine(testEngine: TestEngineOptions): void {
+  if (typeof testEngine !== 'object' || testEngine === null) {
+    throw new TypeError(`Expected \`testEngine\` to be an object, got ${String(testEngine)}.`);
+  }
+  refuseUnknownKeys(testEngine, TEST_ENGINE_NAMES, 'testEngine option');
+  const { muted = [], status = 200, runner } = testEngine;
+  if (!Array.isArray(muted)) throw new TypeError(`Expected \`testEngine.muted\` to be an array of { scope, name }, got ${typeof muted}.`);
+  muted.forEach((test: unknown, index) => {
+    const { scope, name } = (test ?? {}) as { scope?: unknown; name?: unknown };
+    if (typeof scope !== 'string' || typeof name !== 'string') {
+      throw new TypeError(`Expected \`testEngine.muted[${index}]\` to be { scope: string, name: string }, got ${JSON.stringify(test)}.`);
+    }
+  });
+  if (!(Number.isInteger(status) && status >= 200 && status <= 599)) {
+    throw new RangeError(`Expected \`testEngine.status\` to be an HTTP status from 200 to 599, got ${String(status)}.`);
+  }
+  if (runner !== undefined && (typeof runner !== 'string' || runner === '')) {
+    throw new TypeError(`Expected \`testEngine.runner\` to be a non-empty string, got ${JSON.stringify(runner)}.`);
+  }
 }
 
 function refuseUnknownKeys(value: object, known: readonly string[], what: string): void {

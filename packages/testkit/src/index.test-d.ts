@@ -22,6 +22,6 @@ describe('public types', () => {
     expectTypeOf<FakeBuildkite['requests']>().toEqualTypeOf<readonly RecordedRequest[]>();
     expectTypeOf<FakeBuildkite['env']>().toEqualTypeOf<Record<string, string>>();
     expectTypeOf<FakeBuildkite['waitForAgentRequests']>().returns.resolves.toEqualTypeOf<RecordedRequest[]>();
-    expectTypeOf<RecordedRequest['api']>().toEqualTypeOf<'agent' | 'job'>();
+    expectTypeOf<RecordedRequest['api']>().toEqualTypeOf<'agent' | 'job' | 'test-engine'>();
   });
 });

@@ -6,4 +6,6 @@ export type {
   Fault,
   JobApiMode,
   RecordedRequest,
+  TestEngineOptions,
+  TestEngineTest,
 } from './types.js';

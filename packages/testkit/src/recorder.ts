@@ -31,7 +31,7 @@ export class RequestRecorder {
   private readonly waiters = new Set<AgentRequestWaiter>();
 
   /** Records a request on arrival, before its body is read (so that the order is the arrival order). */
-  recordArrival(api: 'agent' | 'job', request: IncomingMessage, jobId?: string): RecordedRequest {
+  recordArrival(api: RecordedRequest['api'], request: IncomingMessage, jobId?: string): RecordedRequest {
     const record: RecordedRequest = {
       api,
       method: request.method ?? '',
@@ -58,6 +58,11 @@ export class RequestRecorder {
   /** Agent API promise_failure requests, in arrival order. */
   agentRequests(): RecordedRequest[] {
     return this.requests.filter(isAgentPromiseFailure);
+  }
+
+  /** Test Engine requests, in arrival order. */
+  testEngineRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => request.api === 'test-engine');
   }
 
   /** Job API requests, in arrival order. */

@@ -44,6 +44,43 @@ export interface FakeBuildkiteOptions {
    * @default { attempts: 10, delayMs: 10, timeoutMs: 60_000 }
    */
   agentRetry?: AgentRetryOptions;
+  /**
+   * Serves Buildkite Test Engine's test plan route, as bktec (Test Engine's client) reads it, so a run under
+   * bktec with muted tests can be reproduced: `GET /v2/analytics/organizations/{org}/suites/{suite}/test_plan`.
+   * `env` then has bktec's variables (`BUILDKITE_TEST_ENGINE_BASE_URL`, `…_SUITE_SLUG`, `…_API_ACCESS_TOKEN`,
+   * `BUILDKITE_ORGANIZATION_SLUG`, `BUILDKITE_BUILD_ID`, `BUILDKITE_STEP_ID`, and `…_TEST_RUNNER` when `runner`
+   * is given). Without it, the route answers 404 and `env` has none of them.
+   *
+   * @example { runner: 'jest', muted: [{ scope: 'login', name: 'is flaky' }] }
+   */
+  testEngine?: TestEngineOptions;
+}
+
+/** The fake Test Engine's plan. */
+export interface TestEngineOptions {
+  /**
+   * The tests the plan mutes, as Test Engine names them (bktec matches a failed test on `scope` and `name`).
+   *
+   * @default []
+   */
+  muted?: readonly TestEngineTest[];
+  /**
+   * The status the plan route answers: 200 serves the plan; any other (500, 403, …) answers that status with
+   * an error body, as a Test Engine that cannot give the plan.
+   *
+   * @default 200
+   */
+  status?: number;
+  /**
+   * `BUILDKITE_TEST_ENGINE_TEST_RUNNER` in `env` (`jest`, `vitest`, `playwright`, …); unset when absent.
+   */
+  runner?: string;
+}
+
+/** A test as Buildkite Test Engine names it. */
+export interface TestEngineTest {
+  scope: string;
+  name: string;
 }
 
 /** How the fake agent retries its upstream declaration. */
@@ -84,6 +121,8 @@ export interface FakeBuildkite {
   agentApiRequests(): RecordedRequest[];
   /** Only Job API requests, on any route. */
   jobApiRequests(): RecordedRequest[];
+  /** Only Test Engine requests (the test plan route), whoever sent them. */
+  testEngineRequests(): RecordedRequest[];
   /**
    * Queues faults for the next Agent API `promise_failure` requests, in order; each applies to `times` requests
    * (default 1). Faults apply before every other rule (authentication included).
@@ -95,6 +134,8 @@ export interface FakeBuildkite {
    * `{"error": …}`, the Job API's error shape.
    */
   faultJobApi(...faults: Fault[]): void;
+  /** Queues faults for the Test Engine test plan route (`{ hang: true }`, `{ delay }`, `{ status }`, `{ reset: true }`). */
+  faultTestEngine(...faults: Fault[]): void;
   /** The exit status Buildkite holds for the job (default: this fake's job), or `undefined`. */
   promisedExitStatus(jobId?: string): number | undefined;
   /** Marks the job (default: this fake's job) finished: later promises get 422. */
@@ -137,8 +178,8 @@ export type Fault =
 
 /** One request as either server received it. */
 export interface RecordedRequest {
-  /** Which server received it. */
-  api: 'agent' | 'job';
+  /** Which API received it: the Agent API, the Job API, or Test Engine (served beside the Agent API). */
+  api: 'agent' | 'job' | 'test-engine';
   method: string;
   /** The raw path as received, query included, e.g. `/v3/jobs/abc%2E1/promise_failure`. */
   path: string;

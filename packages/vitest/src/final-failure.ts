@@ -57,3 +57,10 @@ export function fullTestName(test: RunnerTest): string {
   for (let suite = test.suite; suite && suite.filepath === undefined; suite = suite.suite) names.unshift(String(suite.name));
   return names.join(' > ');
 }
+
+/** The test as bktec names it from Vitest's JSON report: its `describe` blocks' names joined by spaces, and its own. */
+export function testEngineName(test: RunnerTest): { scope: string; name: string } {
+  const blocks: string[] = [];
+  for (let suite = test.suite; suite && suite.filepath === undefined; suite = suite.suite) blocks.unshift(String(suite.name));
+  return { scope: blocks.join(' '), name: String(test.name) };
+}

@@ -1,9 +1,9 @@
-import { firstLine, formatReason } from '@promise-failure/reporting';
+import { type FailureSubject, firstLine, formatReason, type TestEngineTest } from '@promise-failure/reporting';
 
 /** The first final failure of a run, as plain data: what the reason sent to Buildkite is built from. */
 export type FailureSignal =
   /** A test that failed its last attempt. */
-  | { kind: 'test'; fullName: string; file: string }
+  | { kind: 'test'; fullName: string; file: string; testEngine?: TestEngineTest }
   /** A `beforeAll`/`afterAll` hook of a `describe` block that threw (its tests show as skipped or passed). */
   | { kind: 'suite'; suiteName: string; error: ErrorLike | undefined; file: string }
   /** An error of the test file itself: a top-level hook, or something thrown while collecting. */
@@ -58,4 +58,14 @@ function describeError(error: ErrorLike | undefined): string {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * What failed, for Buildkite Test Engine's muted tests: a test (named as bktec names it), a file that did not
+ * load (bktec's runtime error, never forgiven), or anything else that fails the run (a hook, an unhandled error).
+ */
+export function failureSubject(signal: FailureSignal): FailureSubject {
+  if (signal.kind === 'test') return signal.testEngine === undefined ? { kind: 'test' } : { kind: 'test', testEngine: signal.testEngine };
+  if (signal.kind === 'load') return { kind: 'file' };
+  return { kind: 'other' };
 }

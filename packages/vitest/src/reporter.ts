@@ -2,7 +2,7 @@ import { guard, type ReporterRun, type ReporterSettings, startReporterRun } from
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
 import { providedSettingsKey } from './provided.js';
-import { buildReason, type ErrorLike, type FailureSignal } from './reason.js';
+import { buildReason, type ErrorLike, type FailureSignal, failureSubject } from './reason.js';
 
 /** Marks our instances across copies of this package (the plugin's and the one Vitest loads by name). */
 export const reporterBrand: unique symbol = Symbol.for('@promise-failure/vitest.reporter') as never;
@@ -32,7 +32,7 @@ export class PromiseFailureReporter implements Reporter {
   #ignoreUnhandledErrors = false;
 
   constructor(options?: PromiseFailureReporterOptions) {
-    this.#run = startReporterRun('@promise-failure/vitest', options);
+    this.#run = startReporterRun('@promise-failure/vitest', options, { testEngineRunner: 'vitest' });
   }
 
   /** The options this instance was given, for the plugin to compare with its own. */
@@ -59,7 +59,7 @@ export class PromiseFailureReporter implements Reporter {
 
   readonly onTestCaseResult = guard('onTestCaseResult', (testCase: TestCase): void => {
     if (testCase.result().state === 'failed') {
-      this.#fail({ kind: 'test', fullName: testCase.fullName, file: testCase.module.moduleId });
+      this.#fail({ kind: 'test', fullName: testCase.fullName, file: testCase.module.moduleId, testEngine: testEngineName(testCase) });
     }
   });
 
@@ -86,7 +86,7 @@ export class PromiseFailureReporter implements Reporter {
   /** A final failure: the first starts the declaration; the reason is worded only then. */
   #fail(failure: FailureSignal): void {
     if (this.#standingDown || this.#run.failed) return;
-    this.#run.fail(() => buildReason(failure));
+    this.#run.fail(() => buildReason(failure), failureSubject(failure));
   }
 }
 
@@ -100,9 +100,19 @@ function describeFailedModule(testModule: TestModule): FailureSignal {
     if (suiteError) return { kind: 'suite', suiteName: suite.fullName, error: suiteError, file };
   }
   for (const testCase of testModule.children.allTests('failed')) {
-    return { kind: 'test', fullName: testCase.fullName, file };
+    return { kind: 'test', fullName: testCase.fullName, file, testEngine: testEngineName(testCase) };
   }
   return { kind: 'module', error: undefined, file };
+}
+
+/**
+ * The test as bktec names it from Vitest's JSON report (its `internal/runner/vitest.go`): scope, the titles of
+ * the `describe` blocks around it joined by spaces (not the file); name, its own title.
+ */
+function testEngineName(testCase: TestCase): { scope: string; name: string } {
+  const blocks: string[] = [];
+  for (let parent = testCase.parent; parent.type === 'suite'; parent = parent.parent) blocks.unshift(parent.name);
+  return { scope: blocks.join(' '), name: testCase.name };
 }
 
 export function isPromiseFailureReporter(value: unknown): value is PromiseFailureReporter {
