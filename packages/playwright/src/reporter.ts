@@ -23,6 +23,8 @@ export class PromiseFailureReporter {
   readonly #run: ReporterRun;
   #rule = new FinalFailures({ failOnFlakyTests: false, cwd: process.cwd() });
   #suite: PlaywrightSuite | undefined;
+  /** A final failure was passed to the run (under bktec, a muted test's does not latch it): `onEnd` adds none. */
+  #sawFailure = false;
 
   /** Playwright passes the options of `['@promise-failure/playwright', options]`, with keys of its own added. */
   constructor(options?: PromiseFailureReporterOptions) {
@@ -50,13 +52,17 @@ export class PromiseFailureReporter {
   readonly onTestEnd = guard('onTestEnd', (test: PlaywrightTestCase, result: PlaywrightTestResult): void => {
     if (this.#run.settings === undefined || this.#run.failed) return;
     const failure = this.#rule.onTestEnd(test, result);
-    if (failure) this.#run.fail(failure, testSubject(test));
+    if (failure) {
+      this.#sawFailure = true;
+      this.#run.fail(failure, testSubject(test));
+    }
   });
 
   readonly onError = guard('onError', (error: PlaywrightError): void => {
     if (this.#run.settings === undefined || this.#run.failed) return;
     // An error outside tests (a file that does not load, globalSetup) is in the JSON report's `errors`: bktec
     // then counts the run as an error, which muting never forgives.
+    this.#sawFailure = true;
     this.#run.fail(this.#rule.onError(error), { kind: 'file' });
   });
 
@@ -71,7 +77,7 @@ export class PromiseFailureReporter {
   }
 
   readonly #onEnd = guard('onEnd', async (result: PlaywrightFullResult): Promise<void> => {
-    if (this.#run.settings !== undefined && !this.#run.failed) {
+    if (this.#run.settings !== undefined && !this.#run.failed && !this.#sawFailure) {
       const failure = this.#rule.onEnd(result, () => this.#suite?.allTests() ?? []);
       if (failure) this.#run.fail(failure, { kind: 'other' });
     }

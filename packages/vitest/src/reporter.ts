@@ -30,6 +30,8 @@ export class PromiseFailureReporter implements Reporter {
   /** Set when another instance of ours acts for this run (listed twice, or by the plugin too). */
   #standingDown = false;
   #ignoreUnhandledErrors = false;
+  /** A failure more precise than "the run failed" was passed to the run (under bktec, a muted test's does not latch it). */
+  #sawFailure = false;
 
   constructor(options?: PromiseFailureReporterOptions) {
     this.#run = startReporterRun('@promise-failure/vitest', options, { testEngineRunner: 'vitest' });
@@ -78,7 +80,7 @@ export class PromiseFailureReporter implements Reporter {
       if (failedModule) this.#fail(describeFailedModule(failedModule));
       const [unhandledError] = unhandledErrors;
       if (unhandledError && !this.#ignoreUnhandledErrors) this.#fail({ kind: 'unhandled', error: unhandledError as ErrorLike });
-      if (reason === 'failed') this.#fail({ kind: 'run' });
+      if (reason === 'failed' && !this.#sawFailure) this.#fail({ kind: 'run' });
       if (!this.#standingDown) await this.#run.finish();
     },
   );
@@ -86,6 +88,7 @@ export class PromiseFailureReporter implements Reporter {
   /** A final failure: the first starts the declaration; the reason is worded only then. */
   #fail(failure: FailureSignal): void {
     if (this.#standingDown || this.#run.failed) return;
+    if (failure.kind !== 'run') this.#sawFailure = true;
     this.#run.fail(() => buildReason(failure), failureSubject(failure));
   }
 }
