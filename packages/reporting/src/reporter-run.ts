@@ -1,3 +1,4 @@
+import { offWords } from './core-rules.js';
 import { type Declaration, startDeclaration, waitForDeclaration } from './declaration.js';
 import { reportInternalError } from './guard.js';
 import { type ReporterSettings, resolveSettings } from './options.js';
@@ -163,12 +164,6 @@ function wordReason(reason: () => string): string {
   }
   return 'a test failed';
 }
-
-/**
- * The words that turn promise-failure off in `BUILDKITE_PROMISE_FAILURE`: the core's own list (its
- * `offWords`), repeated here because the kit must not load the core before a failure is promised.
- */
-const offWords: readonly string[] = ['false', '0', 'off', 'no'];
 
 /**
  * Whether the core would try to promise here (a Buildkite job, not turned off): a line about a promise
