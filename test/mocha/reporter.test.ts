@@ -160,6 +160,29 @@ describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $majo
     ]);
   });
 
+  onLatest(
+    'a timeout the core would refuse (above 2147483647): turned off at start, in one line, the exit code unchanged (issue 17, item 3)',
+    async () => {
+      const args = ['--require', './tests-start.cjs', '--reporter-option', 'timeout=3000000000'];
+      const turnedOff =
+        'promise-failure: @promise-failure/mocha is turned off: Expected `timeout` to be a positive integer up to 2147483647 (ms), got 3000000000.';
+      const without = await runMocha(job, mocha, ['--reporter', 'spec', 'fail/login.spec.js'], { outsideBuildkite: true });
+      const failing = await runMocha(job, mocha, [...reporterArgs, ...args, 'fail/login.spec.js']);
+      const passing = await runMocha(job, mocha, [...reporterArgs, ...args, 'pass/']);
+
+      expect(failing.code).toBe(without.code);
+      expect(failing.stdout).toContain('1 failing');
+      expect(failing.ourStderrLines).toEqual([turnedOff]);
+      // Before the first test: said by the constructor, not left to the core at the first failure.
+      expect(failing.stderr.indexOf(turnedOff)).toBeGreaterThanOrEqual(0);
+      expect(failing.stderr.indexOf(turnedOff)).toBeLessThan(failing.stderr.indexOf('tests start'));
+      // A passing run, which never calls the core, hears of it too.
+      expect(passing.code).toBe(0);
+      expect(passing.ourStderrLines).toEqual([turnedOff]);
+      expect(job.fake.requests).toHaveLength(0);
+    },
+  );
+
   onLatest('outside Buildkite: silent, no request, same exit code', async () => {
     const run = await runMocha(job, mocha, [...reporterArgs, 'fail/'], { outsideBuildkite: true });
 

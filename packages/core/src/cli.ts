@@ -63,10 +63,13 @@ export async function main(
   }
   if (result.accepted) {
     out(`promise-failure: promised exit status ${result.exitStatus} to Buildkite (${result.outcome} via ${result.transport})`);
-    return 0;
+  } else {
+    err(`promise-failure: exit status ${result.exitStatus} was not accepted: ${oneLine(result.error ?? 'no reason given')}`);
   }
-  err(`promise-failure: exit status ${result.exitStatus} was not accepted: ${oneLine(result.error ?? 'no reason given')}`);
-  return 1;
+  // The call went through, but the job's other processes could not share it (an unusable lock directory):
+  // each may send a request of its own. Something to fix, so it goes to stderr, after the result's line.
+  if (result.warning !== undefined) err(`promise-failure: ${oneLine(result.warning)}`);
+  return result.accepted ? 0 : 1;
 }
 
 function parseCommandLine(argv: readonly string[]) {

@@ -1,5 +1,6 @@
 import { ClaimSite, type HeldClaim } from './claim/claim.js';
-import { openJobDirectory } from './claim/lock-directory.js';
+import { describeFileSystemError } from './claim/file-system-error.js';
+import { describeUnsharedDeclaration, openJobDirectory } from './claim/lock-directory.js';
 import { logRecorded } from './claim/record.js';
 import type { DebugLog } from './debug.js';
 import type { Env, Transports } from './environment.js';
@@ -39,7 +40,7 @@ export async function declarePromiseFailure(plan: DeclarationPlan): Promise<Outc
   let warning: string | undefined;
   let held: HeldClaim | undefined;
   if ('problem' in opened) {
-    warning = `${opened.problem}: this process declared on its own, not shared with the job's other processes`;
+    warning = describeUnsharedDeclaration(opened.problem);
     plan.log(warning);
   } else {
     const site = new ClaimSite(opened.directory, plan.exitStatus, plan.log);
@@ -64,8 +65,9 @@ export async function declarePromiseFailure(plan: DeclarationPlan): Promise<Outc
           held = claimed.claim;
       }
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      warning = `the lock directory could not be written (${code}): this process declared on its own, not shared with the job's other processes`;
+      warning = describeUnsharedDeclaration(
+        `lock directory ${opened.lockDirectory} could not be written (${describeFileSystemError(error)})`,
+      );
       plan.log(warning);
     }
   }

@@ -41,7 +41,7 @@ describe('parseOptions, then the shared validation', () => {
     [{ exitStatus: 'two' }, 'Expected `exitStatus` to be an integer from 1 to 255, got "two".'],
     [{ flushTimeout: 'soon' }, 'Expected `flushTimeout` to be an integer from 0 to 2147483647 (ms), got "soon".'],
     [{ enabled: 'yes' }, 'Expected `enabled` to be a boolean, got "yes".'],
-    [{ timeout: 0 }, 'Expected `timeout` to be a positive integer (ms), got 0.'],
+    [{ timeout: 0 }, 'Expected `timeout` to be a positive integer up to 2147483647 (ms), got 0.'],
     [{ exitstatus: 2 }, 'Unknown option `exitstatus`; expected exitStatus, flushTimeout, enabled, timeout or ignoreOuterRetries.'],
   ])('%j is refused, naming the option', (input, message) => {
     expect(resolveOptions(input)).toEqual({ ok: false, message });

@@ -25,6 +25,7 @@ export type PromiseFailureReporterOptions = {
   readonly enabled?: boolean;
   /**
    * Bound on the whole declaration (retries included), passed to `promiseFailure()`.
+   * An integer from 1 to 2147483647 (the core's rule, checked at start: a value outside turns the reporter off).
    * @default `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60000
    */
   readonly timeout?: number;

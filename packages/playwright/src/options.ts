@@ -24,6 +24,7 @@ export type PromiseFailureReporterOptions = {
   readonly enabled?: boolean;
   /**
    * Bound, in ms, on the declaration itself (retries included), passed to `@promise-failure/core`.
+   * An integer from 1 to 2147483647 (the core's rule, checked at start: a value outside turns the reporter off).
    * @default `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60000
    */
   readonly timeout?: number;

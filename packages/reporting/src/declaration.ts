@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { PromiseFailureResult } from '@promise-failure/core';
+import { invalidEnvironmentCode } from './core-rules.js';
 import { declareInWorker } from './declare-in-worker.js';
 import { reportInternalError } from './guard.js';
 import { firstLine } from './reason.js';
@@ -108,12 +109,6 @@ export async function waitForDeclaration(declaration: Declaration, flushTimeout:
 }
 
 /**
- * A bad environment value is a mistake in the job's set-up: the core skips, and the user must hear of it.
- * Matched by the result's stable `code` (the core's `ErrorCode.InvalidEnvironment`), never by its wording.
- */
-export const invalidEnvironmentCode = 'PROMISE_FAILURE_INVALID_ENVIRONMENT';
-
-/**
  * The one line printed to stderr at the end of a failing run, the same for every reporter, or
  * `undefined` to stay silent (outside Buildkite, or turned off).
  */
@@ -128,6 +123,8 @@ export function describeDeclaration(
   if ('error' in settled) return `promise-failure: could not promise ${asked} to Buildkite: ${firstLineOf(settled.error)}`;
   const { result } = settled;
   if (result.outcome === 'skipped') {
+    // A bad environment value is a mistake in the job's set-up: the core skips, and the user must hear of it.
+    // Matched by the result's stable `code`, never by its wording.
     return result.code === invalidEnvironmentCode && result.error !== undefined
       ? `promise-failure: did not promise the failure to Buildkite: ${result.error}`
       : undefined;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { PromiseFailureResult } from '@promise-failure/core';
+import { declarationThreadKey } from './core-rules.js';
 import type { DeclarationCall } from './declaration.js';
 
 /*
@@ -26,8 +27,6 @@ import type { DeclarationCall } from './declaration.js';
  * one (which loads nothing of the core on the runner's thread); test/loading checks that no thread of a
  * failing run loads the core's worker.
  */
-/** The core's `declarationThreadKey` (a string: importing the constant would load the core on this thread). */
-const declarationThreadKey = 'promiseFailureDeclarationThread';
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createRequire } = require('node:module');

@@ -1,3 +1,4 @@
+import { describeValue, expectedExitStatus, expectedTimeout, isValidExitStatus, isValidTimeout, maximumTimeout } from './core-rules.js';
 import { printLine } from './stderr.js';
 
 /**
@@ -29,6 +30,7 @@ export type ReporterOptions = {
   /**
    * Bound, in ms, on the declaration itself (retries and waiting on another process included), passed to
    * `promiseFailure()` of `@promise-failure/core`.
+   * An integer from 1 to 2147483647 (the core's rule, checked at start: a value outside turns the reporter off).
    * @default `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS`, else 60000
    */
   readonly timeout?: number;
@@ -70,8 +72,8 @@ export const defaultSettings: ReporterSettings = Object.freeze({
   timeout: undefined,
   ignoreOuterRetries: false,
 });
-/** setTimeout's largest delay: a longer one fires at once. */
-const maxDelay = 2_147_483_647;
+/** setTimeout's largest delay: a longer one fires at once (the same bound as the core's `timeout`). */
+const maxDelay = maximumTimeout;
 
 /**
  * Checks the options once, where the user passed them, and names the culprit. It returns the message
@@ -98,16 +100,14 @@ export function resolveReporterOptions(
     timeout,
     ignoreOuterRetries = defaultSettings.ignoreOuterRetries,
   } = record;
-  if (exitStatus !== undefined && !isIntegerBetween(exitStatus, 1, 255)) {
-    return invalid('exitStatus', 'an integer from 1 to 255', exitStatus);
-  }
+  // `exitStatus` and `timeout` go to the core: checked here by the core's own rules (core-rules.ts), so that a
+  // value the core would refuse at the first failure turns the reporter off now, with the core's words.
+  if (exitStatus !== undefined && !isValidExitStatus(exitStatus)) return invalid('exitStatus', expectedExitStatus, exitStatus);
   if (!isIntegerBetween(flushTimeout, 0, maxDelay)) {
     return invalid('flushTimeout', `an integer from 0 to ${maxDelay} (ms)`, flushTimeout);
   }
   if (typeof enabled !== 'boolean') return invalid('enabled', 'a boolean', enabled);
-  if (timeout !== undefined && !isIntegerBetween(timeout, 1, Number.MAX_SAFE_INTEGER)) {
-    return invalid('timeout', 'a positive integer (ms)', timeout);
-  }
+  if (timeout !== undefined && !isValidTimeout(timeout)) return invalid('timeout', expectedTimeout, timeout);
   if (typeof ignoreOuterRetries !== 'boolean') return invalid('ignoreOuterRetries', 'a boolean', ignoreOuterRetries);
   const settings: ReporterSettings = {
     exitStatus: exitStatus as number | undefined,
@@ -171,12 +171,4 @@ function isIntegerBetween(value: unknown, min: number, max: number): value is nu
 
 function invalid(option: string, expected: string, value: unknown): ResolvedReporterOptions {
   return { ok: false, message: `Expected \`${option}\` to be ${expected}, got ${describeValue(value)}.` };
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { isValidTimeout, offWords } from './core-rules.js';
 import { type Declaration, startDeclaration, waitForDeclaration } from './declaration.js';
 import type { FailureSubject } from './failure-subject.js';
 import { reportInternalError } from './guard.js';
@@ -235,12 +236,6 @@ function wordReason(reason: () => string): string {
 }
 
 /**
- * The words that turn promise-failure off in `BUILDKITE_PROMISE_FAILURE`: the core's own list (its
- * `offWords`), repeated here because the kit must not load the core before a failure is promised.
- */
-const offWords: readonly string[] = ['false', '0', 'off', 'no'];
-
-/**
  * Whether the core would try to promise here (a Buildkite job, not turned off): a line about a promise
  * withheld (outer retries, a rerun attempt) is for jobs, and a reporter outside Buildkite prints nothing.
  */
@@ -250,9 +245,12 @@ export function isPromisingJob(env: Environment): boolean {
   return toggle === undefined || !offWords.includes(toggle);
 }
 
-/** `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS` as the core reads it (a positive integer), else the core's 60 s. */
+/**
+ * `BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS` by the core's rule, else the core's default of 60 s (a bad value makes
+ * the core skip, and says so; here it only bounds reading bktec's plan).
+ */
 function readTimeoutVariable(env: Environment): number {
   const value = env.BUILDKITE_PROMISE_FAILURE_TIMEOUT_MS?.trim();
   const parsed = value !== undefined && /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : 60_000;
+  return isValidTimeout(parsed) ? parsed : 60_000;
 }

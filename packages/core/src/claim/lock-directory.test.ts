@@ -14,7 +14,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeLockDirectory, givenRoot, jobDirectoryName, jobMarker, openJobDirectory } from './lock-directory.js';
+import {
+  describeLockDirectory,
+  describeUnsharedDeclaration,
+  givenRoot,
+  jobDirectoryName,
+  jobMarker,
+  openJobDirectory,
+} from './lock-directory.js';
 
 let base: string;
 const lines: string[] = [];
@@ -43,6 +50,46 @@ describe('givenRoot', () => {
     expect(givenRoot(at('.locks'))).toEqual({
       problem: expect.stringContaining('is relative and BUILDKITE_BUILD_CHECKOUT_PATH is not set'),
     });
+  });
+
+  it('refuses a relative variable without an absolute checkout, naming both variables and the values (issue 17, item 6)', () => {
+    expect(givenRoot(at('relative/locks'))).toEqual({
+      problem:
+        'BUILDKITE_PROMISE_FAILURE_LOCK_DIR="relative/locks" is relative and BUILDKITE_BUILD_CHECKOUT_PATH is not set, ' +
+        'so each process would read it against its own working directory',
+    });
+    expect(givenRoot(at('.locks', { BUILDKITE_BUILD_CHECKOUT_PATH: 'checkout' }))).toEqual({
+      problem:
+        'BUILDKITE_PROMISE_FAILURE_LOCK_DIR=".locks" is relative and BUILDKITE_BUILD_CHECKOUT_PATH is not absolute ("checkout"), ' +
+        'so each process would read it against its own working directory',
+    });
+  });
+});
+
+describe('the warning when the declaration cannot be shared (issue 17, item 6)', () => {
+  it('names the lock directory and the reason once, in one sentence', () => {
+    const file = join(base, 'file');
+    writeFileSync(file, '');
+    const root = join(file, 'locks');
+    const problem = problemOf(open(root, 'job-1'));
+    expect(problem).toBe(`lock directory ${root} cannot be used (ENOTDIR: not a directory)`);
+    expect(describeUnsharedDeclaration(problem ?? '')).toBe(
+      `processes on this machine cannot share the declaration: lock directory ${root} cannot be used (ENOTDIR: not a directory)`,
+    );
+  });
+
+  it('names a relative lock directory by its variable', () => {
+    const problem = problemOf(open('relative/locks', 'job-1'));
+    expect(describeUnsharedDeclaration(problem ?? '')).toBe(
+      'processes on this machine cannot share the declaration: BUILDKITE_PROMISE_FAILURE_LOCK_DIR="relative/locks" is relative ' +
+        'and BUILDKITE_BUILD_CHECKOUT_PATH is not set, so each process would read it against its own working directory',
+    );
+  });
+
+  it('says where the usable lock directory is, for a later write that fails', () => {
+    const root = join(base, 'locks');
+    const opened = open(root, 'job-1');
+    expect(opened).toEqual({ directory: expect.any(String), lockDirectory: root });
   });
 });
 
@@ -178,5 +225,17 @@ describe('describeLockDirectory', () => {
     mkdirSync(root, { mode: 0o700 });
     expect(describeLockDirectory(at(root))).toContain('usable');
     expect(describeLockDirectory(at('relative'))).toContain('each process declares on its own (not shared)');
+  });
+
+  it('names the directory it cannot check (issue 17, item 6)', () => {
+    const file = join(base, 'file');
+    writeFileSync(file, '');
+    expect(describeLockDirectory(at(join(file, 'locks')))).toBe(
+      `${join(file, 'locks')} cannot be checked (ENOTDIR: not a directory): each process declares on its own (not shared)`,
+    );
+    expect(describeLockDirectory(at('relative'))).toBe(
+      'BUILDKITE_PROMISE_FAILURE_LOCK_DIR="relative" is relative and BUILDKITE_BUILD_CHECKOUT_PATH is not set, so each process ' +
+        'would read it against its own working directory: each process declares on its own (not shared)',
+    );
   });
 });

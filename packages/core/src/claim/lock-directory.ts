@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { DebugLog } from '../debug.js';
 import type { Env } from '../environment.js';
+import { describeFileSystemError } from './file-system-error.js';
 import { hash128 } from './hash.js';
 
 /*
@@ -61,9 +62,20 @@ export function givenRoot(env: Env): string | { problem: string } {
   if (isAbsolute(variable)) return variable;
   const checkout = env.BUILDKITE_BUILD_CHECKOUT_PATH;
   if (checkout && isAbsolute(checkout)) return resolve(checkout, variable);
+  const why = checkout
+    ? `BUILDKITE_BUILD_CHECKOUT_PATH is not absolute (${JSON.stringify(checkout)})`
+    : 'BUILDKITE_BUILD_CHECKOUT_PATH is not set';
   return {
-    problem: `BUILDKITE_PROMISE_FAILURE_LOCK_DIR=${variable} is relative and BUILDKITE_BUILD_CHECKOUT_PATH is not set, so each process would read it against its own working directory`,
+    problem: `BUILDKITE_PROMISE_FAILURE_LOCK_DIR=${JSON.stringify(variable)} is relative and ${why}, so each process would read it against its own working directory`,
   };
+}
+
+/**
+ * The result's `warning` when the declaration cannot be shared: one line, the reason once (`problem` names
+ * the directory or the variable). Reporters append it to their one line, the CLI prints it on its own line.
+ */
+export function describeUnsharedDeclaration(problem: string): string {
+  return `processes on this machine cannot share the declaration: ${problem}`;
 }
 
 /**
@@ -141,8 +153,15 @@ function hold(path: string, seen: Stats): string | { problem: string } {
  * The job's directory, made (with our marker) when missing, or why there is none: then the caller
  * declares in this process only, and the result's `warning` says so.
  */
-export function openJobDirectory(env: Env, jobId: string, log: DebugLog): { directory: string } | { problem: string } {
-  let shown = 'the lock directory';
+export function openJobDirectory(
+  env: Env,
+  jobId: string,
+  log: DebugLog,
+): { directory: string; lockDirectory: string } | { problem: string } {
+  // The directory an unexpected file-system error is told against: the one given (or the default) until the
+  // private one is known. `givenRoot` reads only the environment: it cannot throw.
+  const given = givenRoot(env);
+  let shown = typeof given === 'string' ? given : undefined;
   try {
     const place = privateDirectory(env, true);
     if ('problem' in place) return place;
@@ -163,9 +182,10 @@ export function openJobDirectory(env: Env, jobId: string, log: DebugLog): { dire
       }
       removeOldJobDirectories(root, name, log);
     }
-    return { directory };
+    return { directory, lockDirectory: place.path };
   } catch (error) {
-    return { problem: `lock directory ${shown} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    const where = shown === undefined ? 'the lock directory' : `lock directory ${shown}`;
+    return { problem: `${where} cannot be used (${describeFileSystemError(error)})` };
   }
 }
 
@@ -266,7 +286,9 @@ export function describeLockDirectory(env: Env): string {
   try {
     place = privateDirectory(env, false);
   } catch (error) {
-    return `cannot be checked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): each process declares on its own`;
+    const given = givenRoot(env);
+    const where = typeof given === 'string' ? `${given} ` : '';
+    return `${where}cannot be checked (${describeFileSystemError(error)}): each process declares on its own (not shared)`;
   }
   if ('problem' in place) return `${place.problem}: each process declares on its own (not shared)`;
   if ('missing' in place) return `${place.missing}: not there yet, made (0700) on the first declaration`;
