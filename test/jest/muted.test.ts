@@ -94,6 +94,14 @@ describe.each(jestVersions)('jest $major under bktec with muted tests', (jest) =
     }
   });
 
+  test('a passing run under bktec reads no plan and sends nothing', async () => {
+    await start();
+    const run = await runJest(job, jest, { fixture: 'muted', args: [environment, 'tests/passing.test.js'] });
+    expect(run.code, transcript(run)).toBe(0);
+    expect(run.ourLines).toEqual([]);
+    expect(job.fake.requests).toEqual([]);
+  });
+
   test('outside bktec (no suite slug) nothing asks the plan: the failure is promised as always', async () => {
     await start();
     const run = await runJest(job, jest, {

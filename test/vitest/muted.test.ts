@@ -75,6 +75,14 @@ describe.each(vitestMajors)('Vitest $major under bktec with muted tests', (major
     expect(job.fake.agentApiRequests()).toEqual([]);
   });
 
+  test('a passing run under bktec reads no plan and sends nothing', async () => {
+    await start();
+    const run = await runVitest(job, major, ['muted/passing.test.js'], { mode: 'plugin' });
+    expect(run.code, transcript(run)).toBe(0);
+    expect(run.ourLines).toEqual([]);
+    expect(job.fake.requests).toEqual([]);
+  });
+
   test('outside bktec no Test Engine request is made', async () => {
     await start();
     const run = await runVitest(job, major, ['muted/muted.test.js'], {
