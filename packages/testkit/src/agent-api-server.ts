@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { applyFault, type FaultQueue, type Reply } from './faults.js';
+import { applyFault, type FaultQueue, recordingReply } from './faults.js';
 import { parseBody, readBody, resetConnection, sendRaw, stopServer, trackConnections } from './http-helpers.js';
 import type { JobRegistry } from './jobs.js';
 import { pathOnly, type RequestRecorder } from './recorder.js';
@@ -50,11 +50,7 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
     const record = recorder.recordArrival('agent', request, jobId);
     // Taken on arrival, so that faults apply to requests in the order they arrive.
     const fault = isPromiseFailure ? faults.take() : undefined;
-    const reply: Reply = (status, body, headers = {}) => {
-      if (response.headersSent || response.destroyed) return;
-      record.status = status;
-      sendRaw(response, status, body, headers);
-    };
+    const reply = recordingReply(response, record);
     const replyJson = (status: number, body: string) => reply(status, body, { 'content-type': 'application/json' });
 
     recorder.recordBody(record, parseBody(await readBody(request)));
@@ -93,11 +89,7 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
   async function handleTestPlan(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const record = recorder.recordArrival('test-engine', request);
     const fault = testPlan?.faults.take();
-    const reply: Reply = (status, body, headers = {}) => {
-      if (response.headersSent || response.destroyed) return;
-      record.status = status;
-      sendRaw(response, status, body, headers);
-    };
+    const reply = recordingReply(response, record);
     recorder.recordBody(record, parseBody(await readBody(request)));
     if (fault !== undefined) {
       const handled = await applyFault(

@@ -1,9 +1,20 @@
+import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Fault } from './types.js';
+import { sendRaw } from './http-helpers.js';
+import type { Fault, RecordedRequest } from './types.js';
 
 /** Writes an answer and records its status. */
 export type Reply = (status: number, body: string, headers?: Record<string, string>) => void;
+
+/** The {@link Reply} for one request: answers once (never after a reset or a client gone), and records the status. */
+export function recordingReply(response: ServerResponse, record: RecordedRequest): Reply {
+  return (status, body, headers = {}) => {
+    if (response.headersSent || response.destroyed) return;
+    record.status = status;
+    sendRaw(response, status, body, headers);
+  };
+}
 
 /** Checks faults where they are queued, so that a mistake names its culprit in the test that made it. */
 export function validateFault(fault: Fault, index: number): void {

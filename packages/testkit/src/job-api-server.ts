@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { RunningServer } from './agent-api-server.js';
 import type { PromiseFailureCoordinator } from './coordinator.js';
-import { applyFault, type FaultQueue, type Reply } from './faults.js';
+import { applyFault, type FaultQueue, recordingReply } from './faults.js';
 import { parseBody, readBody, resetConnection, sendRaw, stopServer, trackConnections } from './http-helpers.js';
 import { pathOnly, type RequestRecorder } from './recorder.js';
 
@@ -37,11 +37,7 @@ export async function startJobApiServer(options: JobApiServerOptions): Promise<R
     const record = recorder.recordArrival('job', request);
     // Taken on arrival, so that faults apply to requests in the order they arrive.
     const fault = request.method === 'POST' && path === PROMISE_FAILURE_ROUTE ? faults.take() : undefined;
-    const reply: Reply = (status, body, headers = {}) => {
-      if (response.headersSent || response.destroyed) return;
-      record.status = status;
-      sendRaw(response, status, body, headers);
-    };
+    const reply = recordingReply(response, record);
     const replyJson = (status: number, body: unknown) => reply(status, JSON.stringify(body), { 'content-type': 'application/json' });
 
     const rawBody = await readBody(request);
