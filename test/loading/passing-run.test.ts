@@ -12,9 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { acceptedLine, type Job, startJob } from '../support/job.js';
-import { runProcess } from '../support/run-process.js';
+import { npm, packWorkspaces, repositoryRoot as root } from '../support/packed-packages.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const probe = fileURLToPath(new URL('./fixtures/record-loads.cjs', import.meta.url));
 
 /**
@@ -90,16 +89,6 @@ const reporters = [
 let scratch: string;
 let project: string;
 
-async function npm(args: readonly string[], cwd: string): Promise<string> {
-  const run = await runProcess('npm', args, {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), npm_config_update_notifier: 'false' },
-    timeout: 180_000,
-  });
-  if (run.code !== 0) throw new Error(`npm ${args.join(' ')} failed (${run.code}):\n${run.stderr}`);
-  return run.stdout;
-}
-
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'promise-failure-loading-'));
   project = path.join(scratch, 'project');
@@ -107,23 +96,12 @@ beforeAll(async () => {
   await mkdir(tarballs);
   await mkdir(project);
   const workspaces = [...new Set(['packages/core', ...reporters.flatMap((reporter) => reporter.packages)])];
-  const packed = JSON.parse(
-    await npm(['pack', '--json', `--pack-destination=${tarballs}`, ...workspaces.map((workspace) => `--workspace=${workspace}`)], root),
-  ) as { filename: string }[];
+  const packed = await packWorkspaces(workspaces, tarballs);
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'loading-check', private: true }));
   // Peer dependencies (the runners) are linked below, not installed; the core's own dependencies come
   // from npm's cache when it has them.
   await npm(
-    [
-      'install',
-      '--prefer-offline',
-      '--legacy-peer-deps',
-      '--ignore-scripts',
-      '--no-audit',
-      '--no-fund',
-      '--no-package-lock',
-      ...packed.map((each) => path.join(tarballs, each.filename)),
-    ],
+    ['install', '--prefer-offline', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', ...packed],
     project,
   );
   for (const runner of new Set(reporters.flatMap((reporter) => reporter.runners))) {

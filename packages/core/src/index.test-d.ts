@@ -1,5 +1,12 @@
 import { expectTypeOf, test } from 'vitest';
-import { ErrorCode, type PromiseFailureOptions, type PromiseFailureResult, promiseFailure } from './index.js';
+import {
+  ErrorCode,
+  type PromiseFailureOptions,
+  type PromiseFailureResult,
+  promiseFailure,
+  type RecordedResultOptions,
+  readRecordedResult,
+} from './index.js';
 
 test('promiseFailure takes optional options and resolves with a result', () => {
   expectTypeOf(promiseFailure).parameter(0).toEqualTypeOf<PromiseFailureOptions | undefined>();
@@ -23,4 +30,11 @@ test('options are checked', () => {
   // @ts-expect-error env values are strings
   void promiseFailure({ env: { A: 1 } });
   expectTypeOf(ErrorCode.InvalidOption).toEqualTypeOf<'PROMISE_FAILURE_INVALID_OPTION'>();
+});
+
+test('readRecordedResult reads an answer synchronously, or nothing', () => {
+  expectTypeOf(readRecordedResult).parameter(0).toEqualTypeOf<RecordedResultOptions | undefined>();
+  expectTypeOf(readRecordedResult({ exitStatus: 2, env: { A: 'b' } })).toEqualTypeOf<PromiseFailureResult | undefined>();
+  // @ts-expect-error only the job and the exit status: nothing is sent
+  readRecordedResult({ reason: 'why' });
 });

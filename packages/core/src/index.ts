@@ -6,4 +6,5 @@
  */
 export { ErrorCode, PromiseFailureError } from './errors.js';
 export { promiseFailure } from './promise-failure.js';
+export { type RecordedResultOptions, readRecordedResult } from './recorded-result.js';
 export type { PromiseFailureOptions, PromiseFailureResult } from './types.js';

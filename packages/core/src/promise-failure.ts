@@ -214,7 +214,7 @@ function waitFor(
  * The edge where the one internal outcome becomes a caller's result: `declared` only for the call whose
  * own request went out (every other caller shares it: `debounced`), and nothing but the public fields.
  */
-function resultFor(outcome: Outcome, caller: Caller | undefined): PromiseFailureResult {
+export function resultFor(outcome: Outcome, caller: Caller | undefined): PromiseFailureResult {
   const result: PromiseFailureResult = {
     outcome: caller?.requested ? outcome.outcome : 'debounced',
     accepted: outcome.accepted,

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 // The core's own constants, from its source: they are not its public API, and the kit's copies must equal
 // the very values the core runs with (core-rules.ts says why the kit has copies at all).
 import { maximumTimeout as coresMaximumTimeout, offWords as coresOffWords } from '../../core/src/environment.js';
-import { declarationThreadKey, invalidEnvironmentCode, maximumTimeout, offWords } from './core-rules.js';
+import { declarationThreadKey, invalidEnvironmentCode, maximumTimeout, offWords, refusedCode } from './core-rules.js';
 import { resolveReporterOptions } from './options.js';
 import { isPromisingJob } from './reporter-run.js';
 
@@ -23,6 +23,7 @@ describe("the kit's copies of the core's constants", () => {
     expect(offWords).toEqual(coresOffWords);
     expect(maximumTimeout).toBe(coresMaximumTimeout);
     expect(invalidEnvironmentCode).toBe(ErrorCode.InvalidEnvironment);
+    expect(refusedCode).toBe(ErrorCode.Refused);
     expect(declarationThreadKey).toBe(coresDeclarationThreadKey);
   });
 });

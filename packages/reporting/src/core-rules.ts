@@ -21,6 +21,9 @@ export const maximumTimeout = 2_147_483_647;
 /** The core's `ErrorCode.InvalidEnvironment`: a result skipped for a bad environment value. */
 export const invalidEnvironmentCode = 'PROMISE_FAILURE_INVALID_ENVIRONMENT';
 
+/** The core's `ErrorCode.Refused`: Buildkite's terminal answer, recorded, so every later call gets it too. */
+export const refusedCode = 'PROMISE_FAILURE_REFUSED';
+
 /**
  * The core's `declarationThreadKey`: the kit's worker thread carries it in its `workerData`, so that the core
  * declares in that thread and starts no thread of its own inside it.

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { isValidTimeout, offWords } from './core-rules.js';
 import { type Declaration, startDeclaration, waitForDeclaration } from './declaration.js';
+import { type OwedLine, oweLineAtExit } from './exit-line.js';
 import type { FailureSubject } from './failure-subject.js';
 import { reportInternalError } from './guard.js';
 import { type ReporterSettings, resolveSettings } from './options.js';
 import { describeOuterRetries, outerRetryVariable, readOuterRetryCount } from './outer-retries.js';
-import { printLine, printLineAtExit } from './stderr.js';
+import { printLine } from './stderr.js';
 import { readTestEngineRun } from './test-engine.js';
 import { type TestEngineDecision, TestEngineJudge } from './test-engine-judge.js';
 
@@ -105,8 +106,8 @@ class LatchedRun implements ReporterRun {
   #declaration: Declaration | undefined;
   #withheldLine: string | undefined;
   #finished: Promise<void> | undefined;
-  /** The one line has been worded (by `finish()`): the exit listener must not add a second. */
-  #said = false;
+  /** The line this run owes if the process exits before `finish()` has worded it (exit-line.ts). */
+  #owedLine: OwedLine | undefined;
 
   constructor(settings: ReporterSettings | undefined, rules: RunRules, env: Environment) {
     this.settings = settings;
@@ -181,7 +182,7 @@ class LatchedRun implements ReporterRun {
       timeout: settings.timeout,
       inThisThread: this.#rules.inRunnerWorker === true,
     });
-    this.#sayIfTheProcessExitsFirst(this.#declaration);
+    this.#sayIfTheProcessExitsFirst(this.#declaration, settings.flushTimeout);
   }
 
   finish(print: (line: string) => void = printLine): Promise<void> {
@@ -200,28 +201,26 @@ class LatchedRun implements ReporterRun {
       this.#declaration !== undefined && this.settings !== undefined
         ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout, left)
         : this.#withheldLine;
-    this.#said = true;
+    this.#owedLine?.paid();
     if (line !== undefined) print(line);
   }
 
   /**
    * A test that calls `process.exit()` (or a runner that exits without awaiting its last hook) ends the
-   * process while the declaration is under way: the request may never have left. Nothing can wait then, but
-   * the user must not be told nothing: one line, written synchronously from the `exit` event.
+   * process while the declaration may be under way. Nothing can wait then, but the user must not be told
+   * nothing, nor something untrue: the process's one line at exit says what Buildkite answered, if this
+   * process or the lock directory knows it (exit-line.ts).
    */
-  #sayIfTheProcessExitsFirst(declaration: Declaration): void {
-    const onExit = () => {
-      if (!this.#said) printLineAtExit(describeExitBeforeAnswer(declaration.exitStatus));
-    };
-    process.once('exit', onExit);
-    void declaration.settled.then(() => process.off('exit', onExit));
+  #sayIfTheProcessExitsFirst(declaration: Declaration, flushTimeout: number): void {
+    const owed = oweLineAtExit({
+      exitStatus: declaration.exitStatus,
+      flushTimeout,
+      env: this.#env,
+      promising: isPromisingJob(this.#env),
+    });
+    this.#owedLine = owed;
+    void declaration.settled.then((settled) => owed.answer(settled));
   }
-}
-
-/** The line for a process that exits while its declaration is under way. */
-export function describeExitBeforeAnswer(exitStatus: number | undefined): string {
-  const asked = exitStatus === undefined ? 'the failure' : `exit status ${exitStatus}`;
-  return `promise-failure: the process exited before Buildkite answered: ${asked} may not have been promised`;
 }
 
 /** The failure is final whatever its wording: a reason that cannot be worded still declares, with a plain one. */
