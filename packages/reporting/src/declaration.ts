@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import type { PromiseFailureResult } from '@promise-failure/core';
+import { type StopTimer, startTimer } from './clock.js';
 import { declareInWorker } from './declare-in-worker.js';
+import { chargedWait, flushAllowance } from './flush-budget.js';
 import { reportInternalError } from './guard.js';
 import { firstLine } from './reason.js';
 
@@ -86,23 +88,31 @@ function requireCore(): typeof import('@promise-failure/core') {
 
 /**
  * Waits for the declaration at most `flushTimeout` ms and returns the line to print, or `undefined`. On
- * timeout it abandons the declaration, so nothing the core holds keeps the process alive. The timer is a
- * normal one on purpose: an unreferenced timer could let Node exit in the middle of the runner's last hook.
+ * timeout it abandons the declaration, so nothing the core holds keeps the process alive. The timer keeps the
+ * process alive on purpose: an unreferenced one could let Node exit in the middle of the runner's last hook.
+ * It is clock.ts's, which fake timers left installed by a test cannot stop. With `sharedBudget` (the runs of a
+ * runner's worker process), the wait is also bounded by what remains of the process's budget (flush-budget.ts).
  */
-export async function waitForDeclaration(declaration: Declaration, flushTimeout: number): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
+export async function waitForDeclaration(
+  declaration: Declaration,
+  flushTimeout: number,
+  sharedBudget = false,
+): Promise<string | undefined> {
+  const allowed = sharedBudget ? flushAllowance(flushTimeout) : flushTimeout;
+  let stopTimer: StopTimer | undefined;
   const timedOut = new Promise<'timed out'>((resolve) => {
-    timer = setTimeout(resolve, flushTimeout, 'timed out');
+    stopTimer = startTimer(allowed, () => resolve('timed out'), { keepAlive: true });
   });
+  const race = () => Promise.race([declaration.settled, timedOut]);
   try {
-    const settled = await Promise.race([declaration.settled, timedOut]);
+    const settled = await (sharedBudget ? chargedWait(race) : race());
     if (settled === 'timed out') declaration.abandon();
     return describeDeclaration(settled, { exitStatus: declaration.exitStatus, flushTimeout });
   } catch (error) {
     reportInternalError('finish', error);
     return undefined;
   } finally {
-    clearTimeout(timer);
+    stopTimer?.();
   }
 }
 
