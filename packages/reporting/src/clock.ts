@@ -20,6 +20,11 @@ export function monotonicNow(): number {
   return performanceNow.call(performance);
 }
 
+/** Milliseconds since the epoch on the same clock, comparable between processes (a shared flush window). */
+export function epochNow(): number {
+  return performance.timeOrigin + monotonicNow();
+}
+
 /** `Atomics.waitAsync` (ES2024, in every Node this supports; the compiler's library predates it). */
 type WaitAsync = (cell: Int32Array, index: number, value: number, timeout: number) => { value: string | Promise<string> };
 

@@ -87,25 +87,23 @@ function requireCore(): typeof import('@promise-failure/core') {
 }
 
 /**
- * Waits for the declaration at most `flushTimeout` ms and returns the line to print, or `undefined`. On
- * timeout it abandons the declaration, so nothing the core holds keeps the process alive. The timer keeps the
- * process alive on purpose: an unreferenced one could let Node exit in the middle of the runner's last hook.
- * It is clock.ts's, which fake timers left installed by a test cannot stop. With `sharedBudget` (the runs of a
- * runner's worker process), the wait is also bounded by what remains of the process's budget (flush-budget.ts).
+ * Waits for the declaration at most `flushTimeout` ms, and at most what remains of the process's budget (the
+ * waits of every run in one process add up to `flushTimeout` at most: flush-budget.ts), and returns the line to
+ * print, or `undefined`. On timeout it abandons the declaration, so nothing the core holds keeps the process
+ * alive. The timer keeps the process alive on purpose: an unreferenced one could let Node exit in the middle of
+ * the runner's last hook. It is clock.ts's, which fake timers left installed by a test cannot stop.
  */
-export async function waitForDeclaration(
-  declaration: Declaration,
-  flushTimeout: number,
-  sharedBudget = false,
-): Promise<string | undefined> {
-  const allowed = sharedBudget ? flushAllowance(flushTimeout) : flushTimeout;
+export async function waitForDeclaration(declaration: Declaration, flushTimeout: number): Promise<string | undefined> {
   let stopTimer: StopTimer | undefined;
-  const timedOut = new Promise<'timed out'>((resolve) => {
-    stopTimer = startTimer(allowed, () => resolve('timed out'), { keepAlive: true });
-  });
-  const race = () => Promise.race([declaration.settled, timedOut]);
   try {
-    const settled = await (sharedBudget ? chargedWait(race) : race());
+    const settled = await chargedWait(() =>
+      Promise.race([
+        declaration.settled,
+        new Promise<'timed out'>((resolve) => {
+          stopTimer = startTimer(flushAllowance(flushTimeout), () => resolve('timed out'), { keepAlive: true });
+        }),
+      ]),
+    );
     if (settled === 'timed out') declaration.abandon();
     return describeDeclaration(settled, { exitStatus: declaration.exitStatus, flushTimeout });
   } catch (error) {

@@ -13,6 +13,7 @@
  * }
  * ```
  */
+export { newFlushWindowPath, removeFlushWindow, shareFlushWindow } from './flush-budget.js';
 export { guard, reportInternalError } from './guard.js';
 export {
   optionNames,

@@ -127,7 +127,7 @@ class LatchedRun implements ReporterRun {
   async #flush(print: (line: string) => void): Promise<void> {
     const line =
       this.#declaration !== undefined && this.settings !== undefined
-        ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout, this.#rules.inRunnerWorker === true)
+        ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout)
         : this.#withheldLine;
     this.#said = true;
     if (line !== undefined) print(line);
