@@ -23,7 +23,11 @@ export interface DeclarationPlan {
   reason: string | undefined;
   env: Env;
   transports: Transports;
-  /** The starting call's deadline: the declaration runs to it, whoever stops waiting. */
+  /**
+   * The starting call's deadline: the declaration runs to it, whoever stops waiting. Epoch ms on clock.ts's
+   * `now()`, which the caller's thread, the declaration's worker thread and other processes share (never the
+   * caller's `Date.now()`, which a test may have faked).
+   */
   deadline: number;
   redact: Redactor;
   log: DebugLog;

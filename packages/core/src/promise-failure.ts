@@ -1,5 +1,6 @@
 import pMemoize from 'p-memoize';
 import { findRecord, logRecorded } from './claim/record.js';
+import { now, startTimer } from './clock.js';
 import { createDebugLog, type DebugLog } from './debug.js';
 import type { Caller, DeclarationPlan } from './declare.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
@@ -130,7 +131,9 @@ async function declareOrJoin(
     return resultFor(recorded, undefined);
   }
   const caller: Caller = { requested: false };
-  const deadline = Date.now() + timeout;
+  // On the clock no fake timers move (clock.ts): a test's faked `Date.now()` (2099) made this deadline
+  // decades away, and the worker thread, on the real clock, gave up on every attempt.
+  const deadline = now() + timeout;
   const pending = declareOnce({
     key,
     caller,
@@ -178,7 +181,8 @@ function watchExit(pending: Promise<Outcome>, exitStatus: number, log: DebugLog)
 /**
  * Each caller waits at most its own `timeout`, or until its `signal`. Its timer is the only thing here
  * that keeps the process alive: the declaration's own timers and sockets never do, so an abandoned one
- * cannot hold a test runner open.
+ * cannot hold a test runner open. It is clock.ts's, not `setTimeout`: fake timers left installed by a
+ * test would never fire it.
  */
 function waitFor(
   pending: Promise<Outcome>,
@@ -196,12 +200,18 @@ function waitFor(
   });
   return new Promise((resolve) => {
     const finish = (result: PromiseFailureResult) => {
-      clearTimeout(timer);
+      stopTimer();
       signal?.removeEventListener('abort', onAbort);
       resolve(result);
     };
     const onAbort = () => finish(gaveUp(ErrorCode.Aborted, 'stopped waiting: the signal was aborted'));
-    const timer = setTimeout(() => finish(gaveUp(ErrorCode.Timeout, `timed out after ${timeout} ms before Buildkite answered`)), timeout);
+    const stopTimer = startTimer(
+      timeout,
+      () => finish(gaveUp(ErrorCode.Timeout, `timed out after ${timeout} ms before Buildkite answered`)),
+      {
+        keepAlive: true,
+      },
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     pending.then(
       (outcome) => finish(resultFor(outcome, caller)),

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import type { PromiseFailureResult } from '@promise-failure/core';
+import { type StopTimer, startTimer } from './clock.js';
 import { invalidEnvironmentCode } from './core-rules.js';
 import { declareInWorker } from './declare-in-worker.js';
+import { chargedWait, flushAllowance } from './flush-budget.js';
 import { reportInternalError } from './guard.js';
 import { firstLine } from './reason.js';
 
@@ -86,25 +88,30 @@ function requireCore(): typeof import('@promise-failure/core') {
 }
 
 /**
- * Waits for the declaration at most `wait` ms (`flushTimeout` unless part of it was spent already) and returns
- * the line to print, or `undefined`. On
- * timeout it abandons the declaration, so nothing the core holds keeps the process alive. The timer is a
- * normal one on purpose: an unreferenced timer could let Node exit in the middle of the runner's last hook.
+ * Waits for the declaration at most `flushTimeout` ms, and at most what remains of the process's budget (the
+ * waits of every run in one process add up to `flushTimeout` at most: flush-budget.ts), and returns the line to
+ * print, or `undefined`. On timeout it abandons the declaration, so nothing the core holds keeps the process
+ * alive. The timer keeps the process alive on purpose: an unreferenced one could let Node exit in the middle of
+ * the runner's last hook. It is clock.ts's, which fake timers left installed by a test cannot stop.
  */
-export async function waitForDeclaration(declaration: Declaration, flushTimeout: number, wait = flushTimeout): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timed out'>((resolve) => {
-    timer = setTimeout(resolve, wait, 'timed out');
-  });
+export async function waitForDeclaration(declaration: Declaration, flushTimeout: number): Promise<string | undefined> {
+  let stopTimer: StopTimer | undefined;
   try {
-    const settled = await Promise.race([declaration.settled, timedOut]);
+    const settled = await chargedWait(() =>
+      Promise.race([
+        declaration.settled,
+        new Promise<'timed out'>((resolve) => {
+          stopTimer = startTimer(flushAllowance(flushTimeout), () => resolve('timed out'), { keepAlive: true });
+        }),
+      ]),
+    );
     if (settled === 'timed out') declaration.abandon();
     return describeDeclaration(settled, { exitStatus: declaration.exitStatus, flushTimeout });
   } catch (error) {
     reportInternalError('finish', error);
     return undefined;
   } finally {
-    clearTimeout(timer);
+    stopTimer?.();
   }
 }
 

@@ -14,6 +14,7 @@
  * ```
  */
 export type { FailureSubject, TestEngineTest } from './failure-subject.js';
+export { newFlushWindowPath, removeFlushWindow, shareFlushWindow } from './flush-budget.js';
 export { guard, reportInternalError } from './guard.js';
 export {
   optionNames,

@@ -1,8 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import { isValidTimeout, offWords } from './core-rules.js';
 import { type Declaration, startDeclaration, waitForDeclaration } from './declaration.js';
 import { type OwedLine, oweLineAtExit } from './exit-line.js';
 import type { FailureSubject } from './failure-subject.js';
+import { chargedWait, flushAllowance } from './flush-budget.js';
 import { reportInternalError } from './guard.js';
 import { type ReporterSettings, resolveSettings } from './options.js';
 import { describeOuterRetries, outerRetryVariable, readOuterRetryCount } from './outer-retries.js';
@@ -192,14 +192,13 @@ class LatchedRun implements ReporterRun {
 
   async #flush(print: (line: string) => void): Promise<void> {
     const flushTimeout = this.settings?.flushTimeout ?? 0;
-    // A clock no test can fake (a test's fake timers replace the global `Date`, not `node:perf_hooks`).
-    const started = performance.now();
-    // Failures still being judged against bktec's muted tests share the one flushTimeout with the declaration.
-    if (this.#judge !== undefined && !this.#failed) await this.#judge.finish(flushTimeout);
-    const left = Math.max(0, Math.round(flushTimeout - (performance.now() - started)));
+    // Failures still being judged against bktec's muted tests draw on the same one wait as the declaration
+    // (flush-budget.ts): the process's budget, and the run's window under Vitest.
+    const judge = this.#judge;
+    if (judge !== undefined && !this.#failed) await chargedWait(() => judge.finish(flushAllowance(flushTimeout)));
     const line =
       this.#declaration !== undefined && this.settings !== undefined
-        ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout, left)
+        ? await waitForDeclaration(this.#declaration, this.settings.flushTimeout)
         : this.#withheldLine;
     this.#owedLine?.paid();
     if (line !== undefined) print(line);

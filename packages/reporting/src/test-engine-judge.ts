@@ -1,4 +1,4 @@
-import { clearTimeout, setTimeout } from 'node:timers';
+import { type StopTimer, startTimer } from './clock.js';
 import { type FailureSubject, judgeUnderTestEngine, testEngineKey } from './failure-subject.js';
 import { reportInternalError } from './guard.js';
 import type { TestEngineRun } from './test-engine.js';
@@ -94,11 +94,12 @@ export class TestEngineJudge {
   async finish(ms: number): Promise<void> {
     if (this.#decided) return;
     if (this.#waiting > 0) {
-      let timer: NodeJS.Timeout | undefined;
+      // clock.ts's timer: fake timers a test left installed cannot stop it.
+      let stopTimer: StopTimer | undefined;
       const timedOut = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
+        stopTimer = startTimer(ms, resolve, { keepAlive: true });
       });
-      await Promise.race([this.#queue, timedOut]).finally(() => clearTimeout(timer));
+      await Promise.race([this.#queue, timedOut]).finally(() => stopTimer?.());
       if (this.#decided) return;
       if (this.#waiting > 0) {
         this.#settle({ withhold: describePlanTimeout(ms) });

@@ -7,6 +7,17 @@ import type { ReporterSettings } from '@promise-failure/reporting';
  */
 export const providedSettingsKey = '@promise-failure/vitest';
 
+/**
+ * The key under which the reporter hands the workers the path of the run's shared flush window (the
+ * reporter kit's flush-budget.ts says why: Vitest runs each file in a fresh worker while `isolate` is on).
+ */
+export const providedFlushWindowKey = '@promise-failure/vitest.flushWindow';
+
+/** The window's path a worker received, when it is one. */
+export function readProvidedFlushWindow(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** The settings a worker received, when they are ours and switched on (a structured clone of `ReporterSettings`). */
 export function readProvidedSettings(value: unknown): ReporterSettings | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

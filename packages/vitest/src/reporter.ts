@@ -1,7 +1,15 @@
-import { guard, type ReporterRun, type ReporterSettings, startReporterRun } from '@promise-failure/reporting';
+import {
+  guard,
+  newFlushWindowPath,
+  type ReporterRun,
+  type ReporterSettings,
+  removeFlushWindow,
+  shareFlushWindow,
+  startReporterRun,
+} from '@promise-failure/reporting';
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { PromiseFailureReporterOptions } from './options.js';
-import { providedSettingsKey } from './provided.js';
+import { providedFlushWindowKey, providedSettingsKey } from './provided.js';
 import { buildReason, type ErrorLike, type FailureSignal, failureSubject } from './reason.js';
 
 /** Marks our instances across copies of this package (the plugin's and the one Vitest loads by name). */
@@ -32,6 +40,8 @@ export class PromiseFailureReporter implements Reporter {
   #ignoreUnhandledErrors = false;
   /** A failure more precise than "the run failed" was passed to the run (under bktec, a muted test's does not latch it). */
   #sawFailure = false;
+  /** Where the run's waits share their end (created by the first wait, removed at the end of the run). */
+  readonly #flushWindow = newFlushWindowPath();
 
   constructor(options?: PromiseFailureReporterOptions) {
     this.#run = startReporterRun('@promise-failure/vitest', options, { testEngineRunner: 'vitest' });
@@ -51,7 +61,12 @@ export class PromiseFailureReporter implements Reporter {
     // The workers' setup file (`@promise-failure/vitest/setup`, which the plugin adds) reads these: it
     // promises from inside the worker, with this reporter's options, and nothing when they are off.
     const settings = this.#run.settings;
-    if (!this.#standingDown && settings !== undefined) vitest.provide?.(providedSettingsKey as never, settings as never);
+    if (!this.#standingDown && settings !== undefined) {
+      vitest.provide?.(providedSettingsKey as never, settings as never);
+      // One flush window for this process and every worker: with `isolate`, each file runs in a fresh one.
+      shareFlushWindow(this.#flushWindow);
+      vitest.provide?.(providedFlushWindowKey as never, this.#flushWindow as never);
+    }
   });
 
   readonly onTestModuleCollected = guard('onTestModuleCollected', (testModule: TestModule): void => {
@@ -81,7 +96,9 @@ export class PromiseFailureReporter implements Reporter {
       const [unhandledError] = unhandledErrors;
       if (unhandledError && !this.#ignoreUnhandledErrors) this.#fail({ kind: 'unhandled', error: unhandledError as ErrorLike });
       if (reason === 'failed' && !this.#sawFailure) this.#fail({ kind: 'run' });
-      if (!this.#standingDown) await this.#run.finish();
+      if (this.#standingDown) return;
+      await this.#run.finish();
+      removeFlushWindow(this.#flushWindow);
     },
   );
 

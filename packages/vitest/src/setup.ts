@@ -1,7 +1,7 @@
-import { createReporterRun, guard } from '@promise-failure/reporting';
+import { createReporterRun, guard, shareFlushWindow } from '@promise-failure/reporting';
 import { afterAll, afterEach, inject } from 'vitest';
 import { fullTestName, isFinalFailure, type RunnerTest, testEngineName } from './final-failure.js';
-import { providedSettingsKey, readProvidedSettings } from './provided.js';
+import { providedFlushWindowKey, providedSettingsKey, readProvidedFlushWindow, readProvidedSettings } from './provided.js';
 import { buildReason } from './reason.js';
 
 /*
@@ -18,6 +18,9 @@ const settings = readProvidedSettings(inject(providedSettingsKey as never));
 
 if (settings !== undefined) {
   const run = createReporterRun(settings, { inRunnerWorker: true, testEngineRunner: 'vitest' });
+  // The run's one flush window (the reporter kit's flush-budget.ts): this worker may run one file only.
+  const flushWindow = readProvidedFlushWindow(inject(providedFlushWindowKey as never));
+  if (flushWindow !== undefined) shareFlushWindow(flushWindow);
 
   const observe = guard('afterEach', (task: RunnerTest): void => {
     if (run.failed || !isFinalFailure(task)) return;

@@ -1,6 +1,7 @@
 import { closeSync, type FSWatcher, linkSync, lstatSync, openSync, readdirSync, unlinkSync, utimesSync, watch, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clampDelay, now } from '../clock.js';
 import type { DebugLog } from '../debug.js';
 import type { ErrorCode } from '../errors.js';
 import type { Outcome } from '../outcome.js';
@@ -22,7 +23,7 @@ import { knownCode, readOwnFile, readRecord, recordFileOf, recordPath } from './
  */
 
 interface ClaimFile extends HolderIdentity {
-  /** Past this time (ms since the epoch) a live holder is considered hung. */
+  /** Past this time (ms since the epoch, on clock.ts's `now()`) a live holder is considered hung. */
   deadline: number;
 }
 
@@ -148,8 +149,8 @@ export class ClaimSite {
       }
       waitedOn.add(top);
       lastHolder = current.pid;
-      if (Date.now() >= deadline) return { kind: 'timed-out', holderPid: lastHolder };
-      await wake.next(Math.min(poll, Math.max(1, deadline - Date.now())));
+      if (now() >= deadline) return { kind: 'timed-out', holderPid: lastHolder };
+      await wake.next(Math.min(poll, Math.max(1, deadline - now())));
       poll = Math.min(lastPoll, poll * 2);
     }
   }
@@ -203,7 +204,7 @@ export class ClaimSite {
       holder = JSON.parse(text) as ClaimFile;
       if (typeof holder.pid !== 'number' || typeof holder.deadline !== 'number') throw new Error('incomplete');
     } catch {
-      return Date.now() - heartbeat > unreadableClaimExpiry ? { state: 'stale' } : { state: 'active', pid: 0 };
+      return now() - heartbeat > unreadableClaimExpiry ? { state: 'stale' } : { state: 'active', pid: 0 };
     }
     return this.#judge(generation, holder, heartbeat);
   }
@@ -213,13 +214,13 @@ export class ClaimSite {
    * claim's mtime) is read only when the process cannot be checked from here, the one case it decides.
    */
   #judge(generation: number, holder: ClaimFile, heartbeat?: number): Inspected {
-    if (Date.now() > holder.deadline) {
+    if (now() > holder.deadline) {
       this.log(`the holder of exit status ${this.exitStatus} (pid ${holder.pid}) is past its deadline; taking over`);
       return { state: 'stale' };
     }
     const liveness = holderLiveness(holder);
     if (liveness === 'unknown') heartbeat ??= this.#heartbeatOf(generation);
-    if (liveness === 'dead' || (liveness === 'unknown' && (heartbeat === undefined || Date.now() - heartbeat > heartbeatExpiry))) {
+    if (liveness === 'dead' || (liveness === 'unknown' && (heartbeat === undefined || now() - heartbeat > heartbeatExpiry))) {
       this.log(`the holder of exit status ${this.exitStatus} (pid ${holder.pid}) is gone; taking over`);
       return { state: 'stale' };
     }
@@ -269,7 +270,7 @@ export class ClaimSite {
    * fails if the name exists (first writer wins). Readers never see half a file.
    */
   publish(path: string, content: string, replaceUnreadable: boolean): void {
-    const temporary = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}.tmp`;
+    const temporary = `${path}.${process.pid}.${now().toString(36)}${Math.random().toString(36).slice(2, 10)}.tmp`;
     const descriptor = openSync(temporary, 'wx', 0o600);
     try {
       writeSync(descriptor, content);
@@ -339,7 +340,7 @@ class DirectoryWake {
         this.#wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, clampDelay(ms));
       timer.unref();
       this.#wake = done;
     });

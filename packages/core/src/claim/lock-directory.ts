@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { now } from '../clock.js';
 import type { DebugLog } from '../debug.js';
 import type { Env } from '../environment.js';
 import { describeFileSystemError } from './file-system-error.js';
@@ -256,12 +257,13 @@ function lstatOrUndefined(path: string): Stats | undefined {
  */
 function removeOldJobDirectories(root: string, keep: string, log: DebugLog): void {
   try {
-    const now = Date.now();
+    // The real clock (clock.ts): a test's faked date in 2099 would make every directory look a week old.
+    const current = now();
     for (const entry of readdirSync(root, { withFileTypes: true })) {
       if (!entry.isDirectory() || entry.name === keep || !/-[0-9a-f]{32}$/.test(entry.name)) continue;
       const path = join(root, entry.name);
       const stats = lstatOrUndefined(path);
-      if (!stats?.isDirectory() || (uid !== undefined && stats.uid !== uid) || now - stats.mtimeMs <= jobDirectoryLifetime) continue;
+      if (!stats?.isDirectory() || (uid !== undefined && stats.uid !== uid) || current - stats.mtimeMs <= jobDirectoryLifetime) continue;
       const names = readdirSync(path);
       if (!names.includes(jobMarker) || !names.every((name) => ourFileName.test(name))) continue;
       const files = names.map((name) => join(path, name));

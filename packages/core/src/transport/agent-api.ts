@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
+import { clampDelay, now } from '../clock.js';
 import type { DebugLog } from '../debug.js';
 import { ErrorCode, isTransient, PromiseFailureError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
@@ -21,7 +22,7 @@ export interface AgentApiRequest {
   /** `Buildkite-*` headers from `BUILDKITE_REQUEST_HEADER_*`. */
   extraHeaders: Record<string, string>;
   dispatcher: Dispatcher;
-  /** Absolute time (ms since the epoch) past which nothing more is attempted. */
+  /** Absolute time (ms since the epoch, on clock.ts's `now()`) past which nothing more is attempted. */
   deadline: number;
   redact: Redactor;
   log: DebugLog;
@@ -81,7 +82,7 @@ export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcom
   };
 
   const attempt = async (attemptNumber: number): Promise<number> => {
-    const left = input.deadline - Date.now();
+    const left = input.deadline - now();
     if (left <= 0) throw new AbortError(timedOut(shown));
     input.log(`PUT ${shown} (attempt ${attemptNumber} of ${maximumAttempts})`);
     let response: Dispatcher.ResponseData;
@@ -91,10 +92,10 @@ export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcom
         headers,
         body: payload,
         dispatcher: input.dispatcher,
-        signal: AbortSignal.timeout(left),
+        signal: AbortSignal.timeout(clampDelay(left)),
       });
     } catch (cause) {
-      if (Date.now() >= input.deadline) throw new AbortError(timedOut(shown));
+      if (now() >= input.deadline) throw new AbortError(timedOut(shown));
       // A request the client refuses to send (an argument it rejects) fails the same way every time:
       // terminal, not retried until the timeout.
       if ((cause as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
@@ -122,7 +123,7 @@ export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcom
         if (retriesLeft === 0) return;
         const retryAfter = (error as PromiseFailureError).retryAfterMs;
         const wait = retryAfter ?? retryDelay(attemptNumber);
-        const left = input.deadline - Date.now();
+        const left = input.deadline - now();
         if (retryAfter !== undefined && retryAfter > left) {
           throw new PromiseFailureError(
             ErrorCode.Timeout,
@@ -140,7 +141,7 @@ export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcom
         }
         const waited = Math.min(wait, lastChance);
         input.log(`${error.message}; retrying in ${waited} ms`);
-        await sleep(waited, undefined, { ref: false });
+        await sleep(clampDelay(waited), undefined, { ref: false });
       },
     });
   } catch (error) {

@@ -1,3 +1,5 @@
+import { now as clockNow } from '../clock.js';
+
 /** The first wait between attempts, before jitter. */
 export const baseDelay = 250;
 /** No single wait is longer than this, before jitter. */
@@ -15,7 +17,7 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date, in ms from `now`; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | string[] | undefined, now = clockNow()): number | undefined {
   const header = Array.isArray(value) ? value[0] : value;
   if (header === undefined) return undefined;
   const trimmed = header.trim();

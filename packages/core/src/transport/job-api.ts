@@ -1,3 +1,4 @@
+import { clampDelay, now } from '../clock.js';
 import type { DebugLog } from '../debug.js';
 import { ErrorCode, oneLine, PromiseFailureError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
@@ -10,7 +11,7 @@ export interface JobApiRequest {
   token: string;
   body: { exit_status: number; reason?: string };
   dispatcher: Dispatcher;
-  /** Absolute time (ms since the epoch) past which we stop waiting for the agent. */
+  /** Absolute time (ms since the epoch, on clock.ts's `now()`) past which we stop waiting for the agent. */
   deadline: number;
   redact: Redactor;
   log: DebugLog;
@@ -42,10 +43,10 @@ const route: RequestTarget = { origin: 'http://localhost', path: '/api/current-j
  * all lets a later call retry.
  */
 export async function declareViaJobApi(input: JobApiRequest): Promise<Outcome> {
-  const left = input.deadline - Date.now();
+  const left = input.deadline - now();
   if (left <= 0) throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered');
   const share = jobApiShare(left);
-  const bound = AbortSignal.timeout(share);
+  const bound = AbortSignal.timeout(clampDelay(share));
   let response: Dispatcher.ResponseData;
   let text: string;
   try {
@@ -59,7 +60,7 @@ export async function declareViaJobApi(input: JobApiRequest): Promise<Outcome> {
     text = await readBodyStart(response.body);
     if (bound.aborted) throw bound.reason;
   } catch (cause) {
-    if (Date.now() >= input.deadline) {
+    if (now() >= input.deadline) {
       throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered', { cause });
     }
     if (bound.aborted) throw unavailable(`the agent did not answer within ${share} ms`, cause);
