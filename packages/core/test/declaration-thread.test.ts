@@ -7,14 +7,16 @@ import { cliPath, fakeBuildkite, jobEnv, startNode, temporaryDirectory } from '.
 
 /*
  * Where a declaration runs (src/declare-in-worker.ts): in a worker thread, so that the caller's thread never
- * loads undici nor the claim; in the caller's thread where no worker can run, and in the CLI. Every process
- * here runs the built package with a preload that records, per thread, each module of the core's build and
- * of undici as it loads (fixtures/record-thread-loads.cjs).
+ * loads the transports nor the claim; in the caller's thread where no worker can run, and in the CLI. Every
+ * process here runs the built package with a preload that records, per thread, each module of the core's
+ * build and of undici as it loads (fixtures/record-thread-loads.cjs).
  */
 const packageRoot = join(import.meta.dirname, '..');
 const recorder = join(import.meta.dirname, 'fixtures', 'record-thread-loads.cjs');
 /** The declaration's own code: the claim (`declare-<hash>`), the transports, the worker's entry. */
 const declarationCode = /[\\/](declare-[A-Z0-9]{8}|send-declaration-[A-Z0-9]{8}|declare-worker)\.c?js$/;
+/** The transports (`send-declaration-<hash>`: Node's own HTTP); undici loads only behind a proxy. */
+const transport = /[\\/]send-declaration-[A-Z0-9]{8}\.c?js$/;
 const undici = /[\\/]undici[\\/]/;
 /** Node's flag for its permission model: `--permission` from Node 22.13, `--experimental-permission` before. */
 const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
@@ -55,7 +57,7 @@ const callerThread = (loads: Map<number, string[]>) => loads.get(0) ?? [];
 const otherThreads = (loads: Map<number, string[]>) => [...loads.entries()].filter(([thread]) => thread !== 0);
 
 describe.each(['esm', 'cjs'] as const)('from the %s build, a direct caller', (format) => {
-  it('declares from a worker thread: one request, and its own thread loads neither undici nor the claim', async () => {
+  it('declares from a worker thread: one request, and its own thread loads neither the transports nor the claim', async () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
     const { code, results, stderr, loads } = await probe(env, format, "const calls = [promiseFailure({ reason: 'r' })]");
@@ -63,12 +65,14 @@ describe.each(['esm', 'cjs'] as const)('from the %s build, a direct caller', (fo
     expect(results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
     expect(fake.agentApiRequests()).toHaveLength(1);
     expect(callerThread(loads).filter((file) => undici.test(file) || declarationCode.test(file))).toEqual([]);
-    // The probe sees the worker: one other thread loaded this build's worker file, the claim and undici.
+    // The probe sees the worker: one other thread loaded this build's worker file, the claim and the transports.
     const workers = otherThreads(loads).filter(([, files]) => files.some((file) => /[\\/]declare-worker\.c?js$/.test(file)));
     expect(workers).toHaveLength(1);
     const [, workerFiles] = workers[0] as [number, string[]];
     expect(workerFiles).toContain(join(packageRoot, 'dist', format === 'esm' ? 'declare-worker.js' : 'declare-worker.cjs'));
-    expect(workerFiles.some((file) => undici.test(file))).toBe(true);
+    expect(workerFiles.some((file) => transport.test(file))).toBe(true);
+    // Node's own HTTP, no proxy: undici is not loaded by any thread.
+    expect([...loads.values()].flat().filter((file) => undici.test(file))).toEqual([]);
     // The worker's debug lines reach the caller's stderr, each a promise-failure line; no token among them.
     expect(stderr).toContain('promise-failure: claimed exit status 1');
     expect(stderr).toContain('promise-failure: Agent API accepted exit status 1');
@@ -155,14 +159,15 @@ describe('where no worker thread can run, the caller’s thread declares, as bef
   it('a permission model that forbids threads: one request, and a debug line says why', async () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
-    const { code, results, stderr, loads } = await probe(env, 'esm', "const calls = [promiseFailure({ reason: 'r' })]", {
+    // The CommonJS build: under this permission model the probe records `require` only (see the recorder).
+    const { code, results, stderr, loads } = await probe(env, 'cjs', "const calls = [promiseFailure({ reason: 'r' })]", {
       nodeArgs: [permissionFlag, '--allow-fs-read=*', '--allow-fs-write=*', '--no-warnings'],
     });
     expect(code, stderr).toBe(0);
     expect(results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
     expect(fake.agentApiRequests()).toHaveLength(1);
     expect(stderr).toMatch(/^promise-failure: no worker thread could be started \(ERR_ACCESS_DENIED.*\): declaring in this thread$/m);
-    expect(callerThread(loads).some((file) => undici.test(file))).toBe(true);
+    expect(callerThread(loads).some((file) => transport.test(file))).toBe(true);
     expect(otherThreads(loads)).toEqual([]);
   });
 
@@ -202,7 +207,7 @@ describe('the CLI', () => {
     expect(code, stderr).toBe(0);
     expect(fake.agentApiRequests()).toHaveLength(1);
     const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    expect(lines.some((line) => line.startsWith('0 ') && undici.test(line))).toBe(true);
+    expect(lines.some((line) => line.startsWith('0 ') && transport.test(line))).toBe(true);
     expect(lines.filter((line) => /declare-worker/.test(line))).toEqual([]);
   });
 });

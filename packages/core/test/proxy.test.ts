@@ -1,8 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { promiseFailure } from '../src/index.js';
-import { fakeBuildkite, jobEnv } from './support.js';
+import { cliPath, fakeBuildkite, jobEnv, startNode, temporaryDirectory } from './support.js';
 
 /** A real forward proxy (CONNECT tunnels and absolute-form requests) that records what went through it. */
 async function startProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
@@ -102,5 +104,43 @@ describe('proxies (guarantee 7)', () => {
     const result = await promiseFailure({ env: jobEnv(fake, { HTTP_PROXY: 'http://127.0.0.1:9' }), timeout: 1_000 });
     expect(result).toMatchObject({ accepted: false });
     expect(fake.agentApiRequests()).toHaveLength(0);
+  });
+});
+
+describe('undici, only behind a proxy', () => {
+  /** Runs the CLI (it declares on its own thread) in `env`; returns the undici files it loaded. */
+  async function undiciLoadedByCli(env: Record<string, string>): Promise<string[]> {
+    const log = join(temporaryDirectory(), 'loads.log');
+    writeFileSync(log, '');
+    const recorder = join(import.meta.dirname, 'fixtures', 'record-thread-loads.cjs');
+    const { code, stderr } = await startNode(['--require', recorder, cliPath], { ...env, PF_THREAD_LOADS: log }).done;
+    expect(code, stderr).toBe(0);
+    return readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => /[\\/]undici[\\/]/.test(line));
+  }
+
+  it('a proxy that applies to the endpoint loads undici, and the request goes through the proxy', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const proxy = await startProxy();
+    try {
+      expect(await undiciLoadedByCli(jobEnv(fake, { HTTP_PROXY: proxy.url }))).not.toEqual([]);
+      expect(proxy.seen).toHaveLength(1);
+      expect(fake.agentApiRequests()).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('HTTPS_PROXY alone does not apply to an http endpoint: Node’s own HTTP, direct, undici never loaded', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const proxy = await startProxy();
+    try {
+      expect(await undiciLoadedByCli(jobEnv(fake, { HTTPS_PROXY: proxy.url }))).toEqual([]);
+      expect(proxy.seen).toHaveLength(0);
+      expect(fake.agentApiRequests()).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });

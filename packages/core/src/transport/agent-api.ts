@@ -7,9 +7,9 @@ import type { Outcome } from '../outcome.js';
 import type { Redactor } from '../redact.js';
 import { version } from '../version.js';
 import { maximumAttempts, parseRetryAfter, retryDelay } from './backoff.js';
-import { readBodyStart } from './read-body.js';
+import { type HttpAnswer, type HttpClient, InvalidRequestError } from './http-client.js';
+import { maximumBodyBytes } from './read-body.js';
 import { describeStatus, isTerminalStatus } from './status-messages.js';
-import { type Dispatcher, type RequestTarget, request } from './undici.js';
 
 /** Time kept for one more attempt when a wait would otherwise run into the deadline. */
 const finalAttemptReserve = 250;
@@ -21,7 +21,8 @@ export interface AgentApiRequest {
   body: { exit_status: number; reason?: string };
   /** `Buildkite-*` headers from `BUILDKITE_REQUEST_HEADER_*`. */
   extraHeaders: Record<string, string>;
-  dispatcher: Dispatcher;
+  /** Node's own HTTP, or undici's proxy agent (agent-api-client.ts). */
+  client: HttpClient;
   /** Absolute time (ms since the epoch, on clock.ts's `now()`) past which nothing more is attempted. */
   deadline: number;
   redact: Redactor;
@@ -41,7 +42,7 @@ export function escapeJobId(jobId: string): string {
  * path is joined as a string and never given back to `URL`, which would read a job id of `.` or `..`
  * (escaped `%2E`, `%2E%2E`) as a dot segment and send `PUT /v3/jobs/promise_failure` or worse.
  */
-export function promiseFailureUrl(endpoint: string, jobId: string): RequestTarget & { href: string } {
+export function promiseFailureUrl(endpoint: string, jobId: string): { origin: string; path: string; href: string } {
   let base: URL;
   try {
     base = new URL(endpoint);
@@ -63,10 +64,12 @@ export function promiseFailureUrl(endpoint: string, jobId: string): RequestTarge
 }
 
 /**
- * Declares straight to the Agent API. Transient failures are retried with p-retry; the waits are ours
- * (p-retry's own backoff has neither full jitter nor `Retry-After`), taken in `onFailedAttempt`, which
- * p-retry awaits, so they can honour the header and end the call at once when it asks for longer than
- * the time left. Terminal answers go through p-retry's `AbortError`: no further attempt.
+ * Declares straight to the Agent API. Transient failures are retried with p-retry; the waits are ours,
+ * taken in `onFailedAttempt` (which p-retry awaits), not p-retry's own backoff: its `randomize` multiplies
+ * each wait by 1–2, where the backoff rule is full jitter (a wait drawn uniformly from 0 to the cap,
+ * backoff.ts), and no option of it can set the next wait from an answer's `Retry-After`, nor end the
+ * call at once when that asks for longer than the time left. Terminal answers go through p-retry's
+ * `AbortError`: no further attempt.
  * Resolves with the accepted, final outcome; rejects with a `PromiseFailureError` otherwise.
  */
 export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcome> {
@@ -85,29 +88,30 @@ export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcom
     const left = input.deadline - now();
     if (left <= 0) throw new AbortError(timedOut(shown));
     input.log(`PUT ${shown} (attempt ${attemptNumber} of ${maximumAttempts})`);
-    let response: Dispatcher.ResponseData;
+    let answer: HttpAnswer;
     try {
-      response = await request(url, {
+      answer = await input.client.send({
+        origin: url.origin,
+        path: url.path,
         method: 'PUT',
         headers,
         body: payload,
-        dispatcher: input.dispatcher,
         signal: AbortSignal.timeout(clampDelay(left)),
+        // Only an error answer's first bytes matter (its JSON message); a success's body is not read at all.
+        maxBodyBytes: (status) => (isSuccess(status) ? 0 : maximumBodyBytes),
       });
     } catch (cause) {
       if (now() >= input.deadline) throw new AbortError(timedOut(shown));
       // A request the client refuses to send (an argument it rejects) fails the same way every time:
       // terminal, not retried until the timeout.
-      if ((cause as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
+      if (cause instanceof InvalidRequestError) {
         throw new AbortError(new PromiseFailureError(ErrorCode.Internal, `[PUT] "${shown}": ${networkMessage(cause)}`, { cause }));
       }
       throw new PromiseFailureError(ErrorCode.Transient, `[PUT] "${shown}": ${networkMessage(cause)}`, { cause });
     }
-    const status = response.statusCode;
-    // Only an error answer's first bytes matter (its JSON message); a success's body is not read at all.
-    const text = await readBodyStart(response.body, status >= 200 && status < 300 ? 0 : undefined);
-    if (status >= 200 && status < 300) return status;
-    const error = answerError(status, text, response.headers['retry-after'], shown, input.redact);
+    const status = answer.status;
+    if (isSuccess(status)) return status;
+    const error = answerError(status, answer.bodyStart, answer.headers['retry-after'], shown, input.redact);
     if (!isTransient(error)) throw new AbortError(error);
     throw error;
   };
@@ -151,6 +155,10 @@ export async function declareViaAgentApi(input: AgentApiRequest): Promise<Outcom
   const exitStatus = input.body.exit_status;
   input.log(`Agent API accepted exit status ${exitStatus} (${status})`);
   return { outcome: 'declared', accepted: true, exitStatus, transport: 'agent-api', upstreamStatus: status, final: true };
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
 }
 
 function timedOut(shown: string): PromiseFailureError {

@@ -3,14 +3,17 @@ import type { DebugLog } from '../debug.js';
 import { ErrorCode, oneLine, PromiseFailureError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import type { Redactor } from '../redact.js';
-import { readBodyStart } from './read-body.js';
+import type { HttpAnswer, HttpClient, HttpRequest } from './http-client.js';
+import { maximumBodyBytes } from './read-body.js';
 import { describeStatus, isTerminalStatus } from './status-messages.js';
-import { type Dispatcher, type RequestTarget, request } from './undici.js';
 
 export interface JobApiRequest {
   token: string;
   body: { exit_status: number; reason?: string };
-  dispatcher: Dispatcher;
+  /** The agent's Unix socket. */
+  socketPath: string;
+  /** Node's own HTTP (node-http.ts): the socket is local, never behind a proxy. */
+  client: HttpClient;
   /** Absolute time (ms since the epoch, on clock.ts's `now()`) past which we stop waiting for the agent. */
   deadline: number;
   redact: Redactor;
@@ -29,7 +32,7 @@ export function jobApiShare(left: number): number {
   return Math.max(1, Math.min(jobApiAnswerBound, Math.ceil(left / 2)));
 }
 
-const route: RequestTarget = { origin: 'http://localhost', path: '/api/current-job/v0/promise-failure' };
+const route: Pick<HttpRequest, 'origin' | 'path'> = { origin: 'http://localhost', path: '/api/current-job/v0/promise-failure' };
 
 /**
  * `POST /api/current-job/v0/promise-failure` over the agent's socket. The agent blocks until Buildkite
@@ -47,18 +50,19 @@ export async function declareViaJobApi(input: JobApiRequest): Promise<Outcome> {
   if (left <= 0) throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered');
   const share = jobApiShare(left);
   const bound = AbortSignal.timeout(clampDelay(share));
-  let response: Dispatcher.ResponseData;
-  let text: string;
+  let answer: HttpAnswer;
   try {
-    response = await request(route, {
+    answer = await input.client.send({
+      ...route,
+      socketPath: input.socketPath,
       method: 'POST',
       headers: { authorization: `Bearer ${input.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(input.body),
-      dispatcher: input.dispatcher,
+      // The bound covers the answer's body too: a body that never ends is no answer.
       signal: bound,
+      // A 200's body is the answer; any other status is read for nothing but its status.
+      maxBodyBytes: (status) => (status === 200 ? maximumBodyBytes : 0),
     });
-    text = await readBodyStart(response.body);
-    if (bound.aborted) throw bound.reason;
   } catch (cause) {
     if (now() >= input.deadline) {
       throw new PromiseFailureError(ErrorCode.Timeout, 'Job API: timed out before the agent answered', { cause });
@@ -67,11 +71,11 @@ export async function declareViaJobApi(input: JobApiRequest): Promise<Outcome> {
     const code = (cause as { code?: unknown } | null)?.code;
     throw unavailable(`the socket could not be used (${typeof code === 'string' ? code : String(cause)})`, cause);
   }
-  if (response.statusCode === 404) throw unavailable('the agent has no promise-failure route (agents before 3.130)');
-  if (response.statusCode !== 200) throw unavailable(`the agent answered ${response.statusCode}`);
+  if (answer.status === 404) throw unavailable('the agent has no promise-failure route (agents before 3.130)');
+  if (answer.status !== 200) throw unavailable(`the agent answered ${answer.status}`);
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(text) as Record<string, unknown>;
+    parsed = JSON.parse(answer.bodyStart) as Record<string, unknown>;
   } catch (cause) {
     throw unavailable('the agent answered 200 with a body that is not JSON', cause);
   }

@@ -1,17 +1,20 @@
-import type { Dispatcher } from './undici.js';
+import type { Readable } from 'node:stream';
 
 /** Enough for any answer Buildkite or the agent gives (a JSON object of a few fields); the rest is noise. */
 export const maximumBodyBytes = 16 * 1_024;
 
 /**
- * The first `limit` bytes of a response body, as text; the rest is never read: the body is destroyed,
- * which closes the connection. A proxy's 200 MB error page, or a body that never ends, then costs
- * 16 KB and no time, where reading it whole took hundreds of MB and seconds (or forever).
+ * The first `limit` bytes (at most {@link maximumBodyBytes}) of a response body, as text; the rest is
+ * never read: the body is destroyed, which closes the connection. A proxy's 200 MB error page, or a
+ * body that never ends, then costs 16 KB and no time, where reading it whole took hundreds of MB and
+ * seconds (or forever).
  */
-export async function readBodyStart(body: Dispatcher.ResponseData['body'], limit = maximumBodyBytes): Promise<string> {
-  // Destroying a body before its end makes undici emit `RequestAbortedError` on it: expected, not a crash.
+export async function readBodyStart(body: Readable, limit = maximumBodyBytes): Promise<string> {
+  const bound = Math.min(limit, maximumBodyBytes);
+  // Destroying a body before its end makes the client emit an error on it (undici's
+  // `RequestAbortedError`, Node's `aborted`): expected, not a crash.
   body.on('error', () => {});
-  if (limit <= 0) {
+  if (bound <= 0) {
     body.destroy();
     return '';
   }
@@ -22,12 +25,12 @@ export async function readBodyStart(body: Dispatcher.ResponseData['body'], limit
       const buffer = chunk as Buffer;
       chunks.push(buffer);
       size += buffer.length;
-      if (size >= limit) break;
+      if (size >= bound) break;
     }
   } catch {
     // A body cut short is read as far as it went.
   } finally {
     body.destroy();
   }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+  return Buffer.concat(chunks).subarray(0, bound).toString('utf8');
 }

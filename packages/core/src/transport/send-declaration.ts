@@ -4,8 +4,9 @@ import { ErrorCode, PromiseFailureError } from '../errors.js';
 import { failedOutcome, type Outcome } from '../outcome.js';
 import type { Redactor } from '../redact.js';
 import { declareViaAgentApi } from './agent-api.js';
-import { createAgentApiDispatcher, createJobApiDispatcher } from './http-dispatcher.js';
+import { agentApiClient } from './agent-api-client.js';
 import { declareViaJobApi } from './job-api.js';
+import { nodeHttpClient } from './node-http.js';
 import { readRequestHeaders } from './request-headers.js';
 
 export interface SendPlan {
@@ -30,13 +31,13 @@ export async function sendDeclaration(plan: SendPlan): Promise<Outcome> {
   let jobApiProblem: PromiseFailureError | undefined;
 
   if (plan.transports.jobApi) {
-    const dispatcher = createJobApiDispatcher(plan.transports.jobApi.socket);
     try {
       plan.log(`declaring exit status ${plan.exitStatus} through the Job API`);
       return await declareViaJobApi({
         token: plan.transports.jobApi.token,
         body,
-        dispatcher,
+        socketPath: plan.transports.jobApi.socket,
+        client: nodeHttpClient,
         deadline: plan.deadline,
         redact: plan.redact,
         log: plan.log,
@@ -47,8 +48,6 @@ export async function sendDeclaration(plan: SendPlan): Promise<Outcome> {
         return failedOutcome(plan.exitStatus, problem, plan.redact, { transport: 'job-api' });
       jobApiProblem = problem;
       plan.log(`${problem.message}; falling back to the Agent API`);
-    } finally {
-      void dispatcher.close().catch(() => {});
     }
   }
 
@@ -57,7 +56,7 @@ export async function sendDeclaration(plan: SendPlan): Promise<Outcome> {
     const problem = jobApiProblem ?? new PromiseFailureError(ErrorCode.JobApiUnavailable, 'no transport');
     return failedOutcome(plan.exitStatus, problem, plan.redact, { transport: 'job-api', final: false });
   }
-  const dispatcher = await createAgentApiDispatcher(plan.env);
+  const client = await agentApiClient(plan.env, plan.transports.agentApi.endpoint);
   try {
     return await declareViaAgentApi({
       endpoint: plan.transports.agentApi.endpoint,
@@ -65,7 +64,7 @@ export async function sendDeclaration(plan: SendPlan): Promise<Outcome> {
       jobId: plan.jobId,
       body,
       extraHeaders: readRequestHeaders(plan.env, plan.log),
-      dispatcher,
+      client,
       deadline: plan.deadline,
       redact: plan.redact,
       log: plan.log,
@@ -73,7 +72,7 @@ export async function sendDeclaration(plan: SendPlan): Promise<Outcome> {
   } catch (error) {
     return failedOutcome(plan.exitStatus, asPromiseFailureError(error), plan.redact, { transport: 'agent-api' });
   } finally {
-    void dispatcher.close().catch(() => {});
+    client.close();
   }
 }
 
