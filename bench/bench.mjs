@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchBreakdown, formatBreakdown } from './breakdown.mjs';
+import { coldVersusBare } from './cold-vs-bare.mjs';
 import { coldPath, freshProcess, importCost, race, repeatedCall, takeover, waiterCpu } from './core.mjs';
 import { benchLatency, formatLatency } from './latency.mjs';
 import { formatMs } from './support.mjs';
@@ -72,6 +73,14 @@ add(
   `${formatMs(cold.totalMs)} wall (import ${formatMs(cold.importMs)}, call ${formatMs(cold.callMs)}); ${formatMs(cold.cpuMs)} CPU on the caller's thread (import ${formatMs(cold.importCpuMs)}, call ${formatMs(cold.callCpuMs)}), ${formatMs(cold.otherThreadsCpuMs)} CPU on the process's other threads (the declaration's worker, V8's own); medians of ${cold.rounds}`,
   `profile of the caller's thread: starting the worker thread ${formatMs(cold.profile.worker)}, loading the core and undici ${formatMs(cold.profile.loading)}, claim and record ${formatMs(cold.profile.claim)}, request (incl. HTTP parser) ${formatMs(cold.profile.request)}, GC ${formatMs(cold.profile.gc)}; the declaration's worker thread: ${formatMs(cold.profile.workerCpu)} CPU`,
   "≤ 15 ms CPU on the caller's thread",
+);
+
+const versus = await coldVersusBare(options);
+add(
+  "cold declaration against one bare `node:http` PUT: fresh processes, the same fake (whole process: every thread, Node's start-up included)",
+  `declaring: ${formatMs(versus.declare.cpuMs)} CPU, its request ${formatMs(versus.declare.arrivalMs)} after the spawn; the bare PUT: ${formatMs(versus.bare.cpuMs)} CPU, ${formatMs(versus.bare.arrivalMs)}; medians of ${versus.pairs} alternating pairs`,
+  `×${versus.cpuRatio.toFixed(1)} the CPU, ×${versus.arrivalRatio.toFixed(1)} the time`,
+  '≤ 3× the CPU, ≤ 3× the time',
 );
 
 const waiter = await waiterCpu(options);

@@ -1,9 +1,9 @@
 // The cold declaration against the floor: a fresh process calling `promiseFailure()` once (nothing
 // recorded), beside a fresh process sending one bare `node:http` PUT to the same fake Agent API. For each,
 // the CPU time of the whole process (every thread, Node's start-up included) and the time from its spawn
-// to its request arriving at the fake; in alternating pairs (declare first, then bare first), each pair on
-// a fresh fake, medians. Run alone: `node bench/cold-vs-bare.mjs [--quick] [--pairs N]`.
-import { readFileSync } from 'node:fs';
+// to its request arriving at the fake; in alternating pairs (declare first, then bare first), each process
+// on a fake of its own, medians. Run alone: `node bench/cold-vs-bare.mjs [--quick] [--pairs N]`.
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startFakeBuildkite } from '@promise-failure/testkit';
 import { median } from './stats.mjs';
@@ -52,9 +52,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const pairsAt = process.argv.indexOf('--pairs');
   const pairs = pairsAt === -1 ? undefined : Number(process.argv[pairsAt + 1]);
-  const load = readFileSync('/proc/loadavg', 'utf8').trim();
+  const load = loadavg()
+    .map((each) => each.toFixed(2))
+    .join(' ');
   const result = await coldVersusBare({ quick, pairs });
   process.stdout.write(
-    `${JSON.stringify({ ...result, loadAtStart: load, loadAtEnd: readFileSync('/proc/loadavg', 'utf8').trim() }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        ...result,
+        loadAtStart: load,
+        loadAtEnd: loadavg()
+          .map((each) => each.toFixed(2))
+          .join(' '),
+      },
+      null,
+      2,
+    )}\n`,
   );
 }
