@@ -23,6 +23,7 @@ it('node bench/bench.mjs --quick prints the whole table', async () => {
     'takeover after SIGKILL of the holder',
     "import '@promise-failure/core'",
     'cold path: fresh process, nothing recorded',
+    'cold declaration against one bare `node:http` PUT',
     'waiter CPU per second waited',
     'jest reporter, passing suite',
     'jest reporter, 10 failures',
