@@ -48,7 +48,7 @@ export class InvalidRequestError extends Error {
   readonly code: string | undefined;
 
   constructor(cause: unknown) {
-    super((cause as { message?: unknown } | null)?.message === undefined ? String(cause) : String((cause as Error).message), { cause });
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'InvalidRequestError';
     const code = (cause as { code?: unknown } | null)?.code;
     this.code = typeof code === 'string' ? code : undefined;
