@@ -1,4 +1,4 @@
-// `npm run bench`: the performance table of SPEC.md, with the ratio beside each figure, then where a failing
+// `npm run bench`: the performance table (each scenario's figure, its ratio and its target), then where a failing
 // run's time goes (from CPU profiles) and how soon a final failure reaches Buildkite; written to
 // bench/RESULTS.md with the machine it ran on and its load. `--quick` runs every row with small counts: a
 // smoke test for CI that asserts nothing about time.

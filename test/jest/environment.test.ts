@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { acceptedLine, bodyOf, type Job, makeMarkers, startJob, transcript } from '../support/job.js';
+import { describe, expect, test } from 'vitest';
+import { acceptedLine, bodyOf, markedJobForEachTest, startJob, transcript } from '../support/job.js';
 import { fixturesDir, jestVersions } from './run-jest.js';
 
 /**
@@ -9,37 +9,26 @@ import { fixturesDir, jestVersions } from './run-jest.js';
  * process prints the one line. Real Jest processes (each supported major) in a job on the fake Buildkite.
  */
 describe.each(jestVersions)('jest $major with @promise-failure/jest/environment', (jest) => {
-  let job: Job;
-  let markers: Awaited<ReturnType<typeof makeMarkers>>;
-
-  beforeEach(async () => {
-    job = await startJob();
-    markers = await makeMarkers(job);
-  });
-
-  afterEach(async () => {
-    await job.close();
-  });
+  const current = markedJobForEachTest();
 
   async function runJest(testFiles: readonly string[], env: Record<string, string> = {}) {
-    const args = [jest.bin, `--cacheDirectory=${path.join(job.scratch, 'jest-cache')}`, ...testFiles];
-    const run = await job.run(process.execPath, args, {
+    const args = [jest.bin, `--cacheDirectory=${path.join(current.job.scratch, 'jest-cache')}`, ...testFiles];
+    return current.job.run(process.execPath, args, {
       cwd: path.join(fixturesDir, 'environment'),
-      env: { FIXTURE_MARKER_DIR: markers.directory, ...env },
+      env: { FIXTURE_MARKER_DIR: current.markers.directory, ...env },
     });
-    return { ...run, endedAt: Date.now() };
   }
 
-  const marker = (name: string) => markers.read(name);
+  const marker = (name: string) => current.markers.read(name);
 
   test("a failing test with a 5 s test after it in its file: promised at least 3 s before the run ends; one request and one line for two failing workers, the environment and the reporter (the early file's reason)", async () => {
     const run = await runJest(['early\\.test\\.js', 'also-failing']);
     expect(run.code, transcript(run)).toBe(1);
     expect(run.stderr).toMatch(/Tests:\s+2 failed, 1 passed, 3 total/);
 
-    const requests = job.fake.agentApiRequests();
+    const requests = current.job.fake.agentApiRequests();
     expect(requests, transcript(run)).toHaveLength(1);
-    expect(job.fake.requests.filter((request) => request.api === 'job')).toHaveLength(1);
+    expect(current.job.fake.requests.filter((request) => request.api === 'job')).toHaveLength(1);
     expect(run.endedAt - requests[0]!.at, transcript(run)).toBeGreaterThanOrEqual(3_000);
     expect(requests[0]!.at).toBeGreaterThanOrEqual(await marker('early.test.js.failed-at'));
     // The early file's failure, from its worker: the reporter hears first of the other file (it ends 4 s in).
@@ -52,14 +41,14 @@ describe.each(jestVersions)('jest $major with @promise-failure/jest/environment'
     const run = await runJest(['flaky', 'expected-failure']);
     expect(run.code, transcript(run)).toBe(0);
     expect(run.stderr).toMatch(/Tests:\s+5 passed, 5 total/);
-    expect(job.fake.requests).toEqual([]);
+    expect(current.job.fake.requests).toEqual([]);
     expect(run.ourLines).toEqual([]);
   });
 
   test('a test that fails every attempt: promised once, after its last attempt and before its file ends', async () => {
     const run = await runJest(['every-attempt']);
     expect(run.code, transcript(run)).toBe(1);
-    const requests = job.fake.agentApiRequests();
+    const requests = current.job.fake.agentApiRequests();
     expect(requests, transcript(run)).toHaveLength(1);
     expect(requests[0]!.at).toBeGreaterThanOrEqual(await marker('every-attempt.test.js.attempt-3'));
     // The file's 3 s test was still running: the worker promised, not the reporter at the file's end.
@@ -71,7 +60,7 @@ describe.each(jestVersions)('jest $major with @promise-failure/jest/environment'
   test("BUILDKITE_TEST_ENGINE_RETRY_COUNT=2: nothing sent by the environment either, one line (the reporter's), the exit code unchanged", async () => {
     const run = await runJest(['every-attempt', 'expected-failure'], { BUILDKITE_TEST_ENGINE_RETRY_COUNT: '2' });
     expect(run.code, transcript(run)).toBe(1);
-    expect(job.fake.requests).toEqual([]);
+    expect(current.job.fake.requests).toEqual([]);
     expect(run.ourLines, transcript(run)).toHaveLength(1);
     expect(run.ourStderrLines[0]).toMatch(
       /^promise-failure: did not promise the failure to Buildkite: BUILDKITE_TEST_ENGINE_RETRY_COUNT=2, /,
@@ -87,11 +76,10 @@ describe('jest 30 with @promise-failure/jest/environment-jsdom', () => {
       const jest30 = jestVersions.find((version) => version.major === 30)!;
       const args = [jest30.bin, `--cacheDirectory=${path.join(job.scratch, 'jest-cache')}`];
       const run = await job.run(process.execPath, args, { cwd: path.join(fixturesDir, 'environment-jsdom') });
-      const endedAt = Date.now();
       expect(run.code, transcript(run)).toBe(1);
       const requests = job.fake.agentApiRequests();
       expect(requests, transcript(run)).toHaveLength(1);
-      expect(endedAt - requests[0]!.at, transcript(run)).toBeGreaterThanOrEqual(2_000);
+      expect(run.endedAt - requests[0]!.at, transcript(run)).toBeGreaterThanOrEqual(2_000);
       expect(bodyOf(requests[0]).reason).toBe('jest: has a document, and fails failed (tests/dom.test.js)');
       expect(run.ourLines).toHaveLength(1);
     } finally {

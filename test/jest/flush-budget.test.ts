@@ -5,8 +5,8 @@ import { type JestRun, jestVersions, runJest } from './run-jest.js';
 /**
  * One bounded wait per process: six failing one-test files, Buildkite's Agent API hung, `--runInBand`, the
  * environment beside the reporter. Jest makes the environment per file, and each one's teardown waited its own
- * flushTimeout: 6 files at 5 s took 36 s instead of 6. The baseline is the same run outside Buildkite, measured
- * in the same test. Real Jest processes (each supported major).
+ * flushTimeout: the run waited six flushTimeouts instead of one. The baseline is the same run outside
+ * Buildkite, measured in the same test. Real Jest processes (each supported major).
  */
 const flushTimeout = 3_000;
 

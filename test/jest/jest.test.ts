@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadedMachineSlack, withJob } from '../support/job.js';
+import { onLatestOf } from '../support/on-latest.js';
 import { acceptedLine, fixturesDir, jestVersions, latestJest, runJest } from './run-jest.js';
 
 const obsoleteSnapshotFile = join(fixturesDir, 'snapshots/tests/__snapshots__/greeting.test.js.snap');
@@ -17,9 +18,7 @@ exports[\`greets 1\`] = \`"hello"\`;
  * fixtures/, against the testkit's fake Buildkite.
  */
 describe.each(jestVersions)('jest $major', (jest) => {
-  // The reporter's own rules (options, environment, Buildkite's answers) take the same path whatever Jest
-  // runs it: tested on the newest major only. See test/README.md, "Every major, or the newest".
-  const onLatest = test.runIf(jest === latestJest);
+  const onLatest = onLatestOf(jest, latestJest);
 
   test('a passing run: no request, no output, and the core is never loaded', async () => {
     await withJob({}, async (job) => {

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FixtureRecords, fixtureRecords } from '../support/fixture-records.js';
 import type { Job, JobRun } from '../support/job.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,45 +36,23 @@ export interface RunJestOptions {
   readonly recordModules?: boolean;
 }
 
-export interface JestRun extends JobRun {
-  /** What the fixture recorded in FIXTURE_MARKER_DIR: file name → contents. */
-  readonly markers: Record<string, string>;
-  /** The @promise-failure files each process loaded with `require` (only with `recordModules`). */
-  readonly loadedModules: string[][];
-}
+export interface JestRun extends JobRun, FixtureRecords {}
 
 /**
  * Runs one real Jest process over a fixture in `job`, with a fresh Jest cache of its own (a fresh cache also
  * means no timings, so Jest uses its workers instead of running a few fast files in band).
  */
 export async function runJest(job: Job, jest: JestVersion, options: RunJestOptions): Promise<JestRun> {
-  const scratch = await mkdtemp(join(job.scratch, 'jest-'));
-  const markerDir = join(scratch, 'markers');
-  const modulesDir = join(scratch, 'modules');
-  await mkdir(markerDir);
-  await mkdir(modulesDir);
+  const records = await fixtureRecords(job, 'jest-', options);
   const env: Record<string, string | undefined> = {
-    FIXTURE_MARKER_DIR: markerDir,
+    ...records.env,
     PROMISE_FAILURE_REPORTER_OPTIONS: JSON.stringify(options.reporterOptions ?? {}),
     ...(options.withoutReporter ? { WITHOUT_PROMISE_FAILURE: '1' } : {}),
-    ...(options.recordModules
-      ? { FIXTURE_MODULES_DIR: modulesDir, NODE_OPTIONS: `--require ${join(fixturesDir, 'record-modules.cjs')}` }
-      : {}),
     ...options.env,
   };
-  const args = [jest.bin, `--cacheDirectory=${join(scratch, 'cache')}`, ...(options.args ?? [])];
+  const args = [jest.bin, `--cacheDirectory=${join(records.scratch, 'cache')}`, ...(options.args ?? [])];
   const run = await job.run(process.execPath, args, { cwd: join(fixturesDir, options.fixture), env });
-  return {
-    ...run,
-    markers: await readFiles(markerDir),
-    loadedModules: Object.values(await readFiles(modulesDir)).map((json) => JSON.parse(json) as string[]),
-  };
-}
-
-async function readFiles(dir: string): Promise<Record<string, string>> {
-  const entries: Record<string, string> = {};
-  for (const name of await readdir(dir)) entries[name] = await readFile(join(dir, name), 'utf8');
-  return entries;
+  return { ...run, ...(await records.collect()) };
 }
 
 /** The line a run prints when Buildkite accepted the promise. */

@@ -1,28 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Job, makeMarkers, startJob, transcript } from '../support/job.js';
+import { describe, expect, it } from 'vitest';
+import { markedJobForEachTest, transcript } from '../support/job.js';
 import { fixtureDir, mochaMajors, registerArgs } from './run-mocha.js';
 
 /**
  * `--parallel` with `--require @promise-failure/mocha/register`: a test installs @sinonjs/fake-timers (the date in
  * 2099) before its failing assertion and leaves it installed. The worker's declaration took its deadline from the
  * faked `Date.now()`; its thread, on the real clock, threw ERR_OUT_OF_RANGE on every attempt, and the promise came
- * 11–13 s late, from the main process. Real Mocha processes (each supported major) on the fake Buildkite.
+ * seconds late, from the main process. Real Mocha processes (each supported major) on the fake Buildkite.
  */
 describe.each(mochaMajors)('mocha $major --parallel with register: a fake clock in the worker', (mocha) => {
-  let job: Job;
-  let markers: Awaited<ReturnType<typeof makeMarkers>>;
-
-  beforeEach(async () => {
-    job = await startJob({ jobApi: 'none' });
-    markers = await makeMarkers(job);
-  });
-
-  afterEach(async () => {
-    await job.close();
-  });
+  const current = markedJobForEachTest({ jobApi: 'none' });
 
   it('one request, from the worker: it arrives before the slow file in the other worker ends', async () => {
-    const run = await job.run(
+    const run = await current.job.run(
       process.execPath,
       [
         mocha.bin,
@@ -33,12 +23,12 @@ describe.each(mochaMajors)('mocha $major --parallel with register: a fake clock 
         'parallel-fake-timers/fake-clock.spec.js',
         'parallel-fake-timers/slow-tail.spec.js',
       ],
-      { cwd: fixtureDir, env: { FIXTURE_MARKER_DIR: markers.directory } },
+      { cwd: fixtureDir, env: { FIXTURE_MARKER_DIR: current.markers.directory } },
     );
     expect(run.code, transcript(run)).toBe(1);
-    const requests = job.fake.agentApiRequests();
+    const requests = current.job.fake.agentApiRequests();
     expect(requests, transcript(run)).toHaveLength(1);
-    expect(requests[0]!.at, transcript(run)).toBeLessThan(await markers.read('slow-tail-ended'));
+    expect(requests[0]!.at, transcript(run)).toBeLessThan(await current.markers.read('slow-tail-ended'));
     expect(run.ourLines, transcript(run)).toHaveLength(1);
     expect(run.ourStderrLines[0], transcript(run)).toMatch(
       /^promise-failure: promised exit status 1 to Buildkite \((declared|debounced) via agent-api\)$/,

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bodyOf, type Job, startJob } from '../support/job.js';
+import { onLatestOf } from '../support/on-latest.js';
 import { latestMocha, mochaMajors, registerArgs, runMocha } from './run-mocha.js';
 
 const declaredLine = 'promise-failure: promised exit status 1 to Buildkite (declared via job-api)';
 
 describe.each(mochaMajors)('mocha --require @promise-failure/mocha/register (Mocha $major)', (mocha) => {
   let job: Job;
-  // The reporter's own rules (options, environment, Buildkite's answers) take the same path whatever Mocha
-  // runs it: tested on the newest major only. See test/README.md, "Every major, or the newest".
-  const onLatest = it.runIf(mocha === latestMocha);
+  const onLatest = onLatestOf(mocha, latestMocha);
 
   beforeEach(async () => {
     job = await startJob();

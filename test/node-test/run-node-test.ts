@@ -39,7 +39,7 @@ export function nodeVersions(): NodeVersion[] {
 
 /**
  * Node 22 and 24 are npm packages in tools/nodes: installed here when missing (a fresh CI machine runs
- * `npm ci` at the root only). Once, before the first run; about 15 s.
+ * `npm ci` at the root only). Once, before the first run.
  */
 export async function installNodes(): Promise<void> {
   if (nodeVersions().every(({ bin }) => existsSync(bin))) return;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FixtureRecords, fixtureRecords } from '../support/fixture-records.js';
 import type { Job, JobRun } from '../support/job.js';
 
 export { bodyOf, type Job, startJob, transcript } from '../support/job.js';
@@ -55,34 +56,22 @@ export interface RunPlaywrightOptions {
   readonly whileRunning?: (markerDir: string, ended: Promise<unknown>) => Promise<void>;
 }
 
-export interface PlaywrightRun extends JobRun {
-  /** What the fixtures wrote in FIXTURE_MARKER_DIR: marker name → content. */
-  readonly markers: Record<string, string>;
-  /** The @promise-failure files each process loaded with `require` (with `recordModules`). */
-  readonly loadedModules: string[][];
-}
+export interface PlaywrightRun extends JobRun, FixtureRecords {}
 
 /**
  * Runs `playwright test` of one version over a fixture project, in the job (its fake Buildkite, lock
  * directory and clean environment), with `node` and the version's CLI script.
  */
 export async function runPlaywright(job: Job, playwright: PlaywrightVersion, options: RunPlaywrightOptions): Promise<PlaywrightRun> {
-  const scratch = await mkdtemp(join(job.scratch, 'playwright-'));
-  const markerDir = join(scratch, 'markers');
-  const modulesDir = join(scratch, 'modules');
-  await mkdir(markerDir);
-  await mkdir(modulesDir);
-  for (const [name, content] of Object.entries(options.markers ?? {})) await writeFile(join(markerDir, name), content);
+  const records = await fixtureRecords(job, 'playwright-', options);
+  for (const [name, content] of Object.entries(options.markers ?? {})) await writeFile(join(records.markerDir, name), content);
   const env: Record<string, string | undefined> = {
+    ...records.env,
     PLAYWRIGHT_TEST_PACKAGE: playwright.packageDir,
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    FIXTURE_MARKER_DIR: markerDir,
-    FIXTURE_OUTPUT_DIR: join(scratch, 'test-results'),
+    FIXTURE_OUTPUT_DIR: join(records.scratch, 'test-results'),
     PROMISE_FAILURE_REPORTERS: options.reporters ?? 'with',
     PROMISE_FAILURE_REPORTER_OPTIONS: JSON.stringify(options.reporterOptions ?? {}),
-    ...(options.recordModules
-      ? { FIXTURE_MODULES_DIR: modulesDir, NODE_OPTIONS: `--require ${join(fixturesDir, 'record-modules.cjs')}` }
-      : {}),
     ...options.env,
   };
   const running = job.run(process.execPath, [playwright.cli, 'test', ...(options.args ?? [])], {
@@ -90,18 +79,8 @@ export async function runPlaywright(job: Job, playwright: PlaywrightVersion, opt
     env,
     timeout: 180_000,
   });
-  const [result] = await Promise.all([running, options.whileRunning?.(markerDir, running)]);
-  return {
-    ...result,
-    markers: await readFiles(markerDir),
-    loadedModules: Object.values(await readFiles(modulesDir)).map((json) => JSON.parse(json) as string[]),
-  };
-}
-
-async function readFiles(dir: string): Promise<Record<string, string>> {
-  const entries: Record<string, string> = {};
-  for (const name of await readdir(dir)) entries[name] = await readFile(join(dir, name), 'utf8');
-  return entries;
+  const [result] = await Promise.all([running, options.whileRunning?.(records.markerDir, running)]);
+  return { ...result, ...(await records.collect()) };
 }
 
 /** Writes `release` into the markers once the fake Buildkite received a promise request; stops waiting when the run ends. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { type FakeBuildkite, type FakeBuildkiteOptions, startFakeBuildkite } from '@promise-failure/testkit';
+import { afterEach, beforeEach } from 'vitest';
 import { type RunResult, runProcess } from './run-process.js';
 
 /**
@@ -50,6 +51,8 @@ export interface JobRun extends RunResult {
   readonly ourLines: string[];
   /** The lines of stderr only that start with `promise-failure:` (where reporters must print). */
   readonly ourStderrLines: string[];
+  /** `Date.now()` when the process had ended: the earliest modes' tests bound Buildkite's request against it. */
+  readonly endedAt: number;
 }
 
 export async function startJob(options?: FakeBuildkiteOptions): Promise<Job> {
@@ -78,7 +81,8 @@ export async function startJob(options?: FakeBuildkiteOptions): Promise<Job> {
         else childEnv[name] = value;
       }
       const result = await runProcess(command, args, { cwd, env: childEnv, timeout });
-      return { ...result, ourLines: ourLines(`${result.stdout}\n${result.stderr}`), ourStderrLines: ourLines(result.stderr) };
+      const endedAt = Date.now();
+      return { ...result, endedAt, ourLines: ourLines(`${result.stdout}\n${result.stderr}`), ourStderrLines: ourLines(result.stderr) };
     },
     async close() {
       await fake.close();
@@ -131,10 +135,14 @@ export const loadedMachineSlack = 40_000;
 
 /**
  * A directory in the job's scratch where fixture tests write markers (`Date.now()` when they got somewhere),
- * and `read(name)`: the marker named `name`, or `name.<anything>` (a fixture that adds its process id). The
- * earliest modes' tests place Buildkite's request on that timeline.
+ * and `read(name)`: the marker named `name`, or `name.<anything>` (a fixture that adds its process id).
  */
-export async function makeMarkers(job: Job): Promise<{ directory: string; read(name: string): Promise<number> }> {
+export interface Markers {
+  readonly directory: string;
+  read(name: string): Promise<number>;
+}
+
+async function makeMarkers(job: Job): Promise<Markers> {
   const directory = path.join(job.scratch, 'markers');
   await mkdir(directory);
   return {
@@ -143,6 +151,35 @@ export async function makeMarkers(job: Job): Promise<{ directory: string; read(n
       const file = (await readdir(directory)).find((entry) => entry === name || entry.startsWith(`${name}.`));
       if (file === undefined) throw new Error(`the fixture wrote no ${name} marker`);
       return Number(await readFile(path.join(directory, file), 'utf8'));
+    },
+  };
+}
+
+/**
+ * For a `describe` block whose tests place Buildkite's request on a fixture's timeline (the earliest modes,
+ * a fake clock in a worker): a fresh job with its {@link Markers} before each test, closed after it.
+ * `job` and `markers` are the running test's: read them inside a test, not when the block is defined.
+ */
+export function markedJobForEachTest(options?: FakeBuildkiteOptions): { readonly job: Job; readonly markers: Markers } {
+  let current: { job: Job; markers: Markers } | undefined;
+  beforeEach(async () => {
+    const job = await startJob(options);
+    current = { job, markers: await makeMarkers(job) };
+  });
+  afterEach(async () => {
+    await current?.job.close();
+    current = undefined;
+  });
+  const running = () => {
+    if (current === undefined) throw new Error('no test is running: read job and markers inside a test');
+    return current;
+  };
+  return {
+    get job() {
+      return running().job;
+    },
+    get markers() {
+      return running().markers;
     },
   };
 }

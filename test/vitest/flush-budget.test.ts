@@ -5,8 +5,8 @@ import { runVitest, vitestMajors } from './run-vitest.js';
 /**
  * One bounded wait per run: six failing one-test files, Buildkite's Agent API hung, one worker. Vitest runs each
  * file in a fresh worker (a process with `forks`, its default pool; a thread with `threads`), and the setup file
- * of each waited its own flushTimeout: 6 files at 5 s took 33 s instead of 2.3. The baseline is the same run
- * outside Buildkite, measured in the same test. Real Vitest processes (each supported major), the plugin.
+ * of each waited its own flushTimeout: the run waited six flushTimeouts instead of one. The baseline is the
+ * same run outside Buildkite, measured in the same test. Real Vitest processes (each supported major), the plugin.
  */
 const flushTimeout = 3_000;
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { acceptedLine, type Job, type JobRun, loadedMachineSlack, startJob, transcript, withJob } from '../support/job.js';
+import { onLatestOf } from '../support/on-latest.js';
 import { latestVitest, runVitest, runVitestExample, type VitestRunOptions, vitestMajors } from './run-vitest.js';
 
 const declaredViaJobApi = 'promise-failure: promised exit status 1 to Buildkite (declared via job-api)';
@@ -30,9 +31,7 @@ function sentReason(job: Job): unknown {
 
 describe.each(vitestMajors)('Vitest $major', (major) => {
   let job: Job;
-  // The reporter's own rules (options, environment, Buildkite's answers) take the same path whatever Vitest
-  // runs it: tested on the newest major only. See test/README.md, "Every major, or the newest".
-  const onLatest = test.runIf(major === latestVitest);
+  const onLatest = onLatestOf(major, latestVitest);
   const run = (args: readonly string[], options?: VitestRunOptions) => runVitest(job, major, args, options);
 
   beforeEach(async () => {

@@ -50,9 +50,9 @@ export async function declarePromiseFailure(plan: DeclarationPlan): Promise<Outc
     const site = new ClaimSite(opened.directory, plan.exitStatus, plan.log);
     try {
       // The transports (undici) are not loaded while another process holds the claim: a waiter that
-      // loaded them paid for it in garbage collection for seconds after (5 ms of CPU per second waited,
-      // against 2 without: the waiter row of `npm run bench`), and most waiters never take over. One that
-      // does pays for the import then, well within the 2 s a takeover is allowed.
+      // loaded them paid for it in garbage collection for seconds after (see bench/RESULTS.md, "Earlier
+      // figures the code and docs cite", waiter CPU with the transports loaded), and most waiters never
+      // take over. One that does pays for the import then, well within the 2 s a takeover is allowed.
       const claimed = await site.claimExitStatus(plan.deadline);
       switch (claimed.kind) {
         case 'recorded':

@@ -1,25 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { currentIdentity } from '../src/claim/holder-liveness.js';
 import { jobDirectoryName } from '../src/claim/lock-directory.js';
-import { callerPath, fakeBuildkite, jobEnv, machineDelay, runCaller, startNode, temporaryDirectory } from './support.js';
+import { callerPath, fakeBuildkite, jobEnv, machineDelay, runCaller, startNode, temporaryDirectory, waitFor } from './support.js';
 
 /** Where the claim files of `env`'s job live. */
 function jobDirectory(env: Record<string, string>): string {
   return join(env.BUILDKITE_PROMISE_FAILURE_LOCK_DIR as string, jobDirectoryName(env.BUILDKITE_JOB_ID as string));
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeout = 10_000): Promise<T> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await sleep(10);
-  }
 }
 
 function holderPid(env: Record<string, string>): number | undefined {

@@ -1,10 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { jobDirectoryName } from '../src/claim/lock-directory.js';
-import { callerPath, fakeBuildkite, jobEnv, onCleanup, runCaller, startNode, temporaryDirectory } from './support.js';
+import { callerPath, fakeBuildkite, jobEnv, onCleanup, runCaller, startNode, temporaryDirectory, waitFor } from './support.js';
 
 /*
  * Issue 10's attacks on the lock directory, each with real processes: another user swapping the
@@ -14,16 +13,6 @@ import { callerPath, fakeBuildkite, jobEnv, onCleanup, runCaller, startNode, tem
 const isRoot = process.getuid?.() === 0;
 /** When we are root, the attacker runs as `nobody`: another user, as in the report. */
 const attacker = isRoot ? { uid: 65_534, gid: 65_534 } : {};
-
-async function waitFor<T>(probe: () => T | undefined, timeout = 20_000): Promise<T> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
 
 /** Runs a few lines of Node as the attacker; resolves with its exit code. */
 function runAsAttacker(source: string, args: string[]): Promise<number | null> {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type FakeBuildkite, type FakeBuildkiteOptions, startFakeBuildkite } from '@promise-failure/testkit';
 import { afterEach } from 'vitest';
@@ -94,6 +95,21 @@ export function startNode(args: string[], env: Record<string, string>, options: 
       }, reject);
     });
   return { pid: child.pid as number, done, waitForStderr, kill: (signal = 'SIGKILL') => child.kill(signal) };
+}
+
+/**
+ * Resolves with `probe()`'s first value that is not `undefined`, polling every 10 ms: for what a child
+ * process does that no event of ours reports (a file it creates, its state in `/proc`). Rejects after
+ * `timeout` ms, generous for a loaded machine.
+ */
+export async function waitFor<T>(probe: () => T | undefined, timeout = 20_000): Promise<T> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeout} ms waiting for ${probe.toString()}`);
+    await sleep(10);
+  }
 }
 
 /**

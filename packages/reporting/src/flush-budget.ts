@@ -7,11 +7,12 @@ import { epochNow, monotonicNow } from './clock.js';
 /*
  * One bounded wait per process. A runner's worker process may run many test files, and each file starts a
  * run of its own (Jest makes its environment per file, Mocha's register starts a run per file of a worker):
- * with Buildkite hung, each waited its full `flushTimeout` (6 failing files, 5 s: Jest --runInBand took 36 s
- * instead of 6). The runs of one process share one budget instead: together they wait at most `flushTimeout`,
- * however many files fail. Every run of the process takes part, the main process's reporter too: under
- * `--runInBand` Jest's environment and its reporter share the process, and the reporter's final wait has only
- * what the files left (it still prints its one line, at once when nothing is left).
+ * with Buildkite hung, each waited its full `flushTimeout`, one after another (6 failing files under Jest's
+ * --runInBand: six `flushTimeout`s instead of one). The runs of one process share one budget instead:
+ * together they wait at most `flushTimeout`, however many files fail. Every run of the process takes part,
+ * the main process's reporter too: under `--runInBand` Jest's environment and its reporter share the
+ * process, and the reporter's final wait has only what the files left (it still prints its one line, at
+ * once when nothing is left).
  *
  * The budget is kept on `globalThis` under a `Symbol.for` key, not in this module: Jest and Vitest may
  * evaluate this module once per test file (a module registry each), and every copy must find the same

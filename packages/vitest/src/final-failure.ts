@@ -11,7 +11,8 @@
  *   with rules of its own that differ between majors.
  * So in the worker a failed attempt is final when retries are used up, and the test neither `fails` nor
  * `repeats`. Everything else is left to the reporter in Vitest's main process, which hears of the test's
- * final state 100–250 ms later: the worker may only be later than the truth, never earlier.
+ * final state later (Vitest's 100 ms throttle and more): the worker may only be later than the truth, never
+ * earlier.
  */
 
 /** The parts of a `@vitest/runner` test (a `Task`) the rule and the reason read. */

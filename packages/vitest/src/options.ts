@@ -1,6 +1,7 @@
 /**
- * Options of the Vitest reporter and of {@link promiseFailurePlugin}. (A type alias, the same for the three
- * reporters, checked by the type tests.)
+ * Options of the Vitest reporter and of {@link promiseFailurePlugin}. (A type alias, the same for the four
+ * reporters that take options: Jest, Vitest, Mocha and Playwright, checked by the type tests; Node's test
+ * runner passes its reporters none.)
  */
 export type PromiseFailureReporterOptions = {
   /**

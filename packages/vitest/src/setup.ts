@@ -9,8 +9,9 @@ import { buildReason } from './reason.js';
  * `setupFiles`; `setupFiles: ['@promise-failure/vitest/setup']` does the same by hand). A test's final
  * failure is promised from the worker that ran it, as the attempt ends: Vitest's workers send their
  * results to the main process through a 100 ms throttle, so the reporter there hears of a failure
- * 100–250 ms later. The core's cross-process claim makes the worker's call and the reporter's one
- * request; the reporter prints the one line (reading the worker's outcome), so the worker prints nothing.
+ * later (see bench/RESULTS.md, "Vitest: the workers promise", the reporter alone). The core's
+ * cross-process claim makes the worker's call and the reporter's one request; the reporter prints the one
+ * line (reading the worker's outcome), so the worker prints nothing.
  *
  * Nothing here loads the core: a test file that passes costs one `afterEach` call per test.
  */

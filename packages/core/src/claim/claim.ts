@@ -38,9 +38,9 @@ const deadlineMargin = 5_000;
  * A waiter is woken by the directory itself (inotify through fs.watch: the holder's record, its
  * release, a new generation, its heartbeat), so the polls are only for what makes no file event: a
  * holder that dies or passes its deadline. They start fast (a holder about to finish) and back off to
- * 750 ms: a dead holder is still seen well within the 2 s guarantee, and a waiter costs about 2 ms
- * of CPU per second waited (it was 18–25 ms with 50 ms polls, and 63 waiters starved the holder on 2
- * CPUs). The waiter row of `npm run bench` measures it.
+ * 750 ms: a dead holder is still seen well within the 2 s guarantee, and a waiter costs little CPU per
+ * second waited (with 50 ms polls it cost several times more, and 63 waiters starved the holder on 2
+ * CPUs). Figures: see bench/RESULTS.md, the waiter row, and "Earlier figures the code and docs cite".
  */
 const firstPoll = 5;
 const lastPoll = 750;

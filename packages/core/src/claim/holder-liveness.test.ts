@@ -10,8 +10,8 @@ describe('holderLiveness', () => {
     const identity = { ...currentIdentity(), pid: child.pid as number, startTime: undefined };
     expect(holderLiveness(identity)).toBe('alive');
     child.kill('SIGKILL');
+    // 'exit' comes once Node has reaped the child: no process has its pid any more (no wait needed).
     await once(child, 'exit');
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(holderLiveness(identity)).toBe('dead');
   });
 
