@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Caller, declarePromiseFailure } from './declare.js';
-import type { WorkerMessage, WorkerPlan } from './declare-in-worker.js';
+import { type WorkerMessage, type WorkerPlan, WorkerStart } from './declare-in-worker.js';
 import { createRedactor } from './redact.js';
 
 /*
@@ -8,11 +8,12 @@ import { createRedactor } from './redact.js';
  * transports and the request, exactly as `declarePromiseFailure` runs them in a caller's thread. What
  * cannot cross a thread is rebuilt here or sent back: the redactor is built from the same variables, the
  * debug lines and "the request is on its way" go to the caller's thread as messages, and so does the
- * outcome. Loaded any other way than as that worker, it does nothing.
+ * outcome. Loaded any other way than as that worker, it does nothing; nor does it when the caller's thread
+ * has taken the declaration back (the cell `plan.start`: declare-in-worker.ts says why it is not a message).
  */
 const port = parentPort;
-if (port !== null) {
-  const plan = workerData as WorkerPlan;
+const plan = workerData as WorkerPlan | undefined;
+if (port !== null && plan?.start !== undefined && begin(plan.start)) {
   const post = (message: WorkerMessage) => port.postMessage(message);
   // The port, while it listens, is what keeps this thread alive: the declaration's own timers and
   // sockets are unref'd (they never hold a process open), so without it the thread would end mid-request.
@@ -28,8 +29,9 @@ if (port !== null) {
       requested = value;
     },
   };
+  const { start: _start, debug: _debug, ...declaration } = plan;
   declarePromiseFailure({
-    ...plan,
+    ...declaration,
     caller,
     redact: createRedactor(plan.env),
     log: plan.debug ? (message) => post({ kind: 'log', message }) : () => {},
@@ -39,4 +41,9 @@ if (port !== null) {
       (error: unknown) => post({ kind: 'failed', error: String((error as Error)?.message ?? error) }),
     )
     .finally(() => port.close());
+}
+
+/** True when this worker declares: the caller's thread had not taken the declaration back. */
+function begin(start: Int32Array): boolean {
+  return Atomics.compareExchange(start, 0, WorkerStart.unstarted, WorkerStart.begun) === WorkerStart.unstarted;
 }
