@@ -4,6 +4,7 @@ import { now, startTimer } from './clock.js';
 import type { DeclarationPlan } from './declare.js';
 import { isDebugOn } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
+import { holdExitUntilAnswered } from './exit-grace.js';
 import { failedOutcome, type Outcome } from './outcome.js';
 
 /*
@@ -40,12 +41,18 @@ import { failedOutcome, type Outcome } from './outcome.js';
 
 /**
  * What the worker is given: the plan without its functions (a thread receives data, not closures), whether
- * to send debug lines (the caller's thread redacts and writes them, on its own stderr), and the cell that
- * says whether the worker or the caller's thread declares ({@link WorkerStart}).
+ * to send debug lines (the caller's thread redacts and writes them, on its own stderr), and the cells shared
+ * with the caller's thread ({@link WorkerCell}).
  */
-export type WorkerPlan = Omit<DeclarationPlan, 'caller' | 'redact' | 'log'> & { debug: boolean; start: Int32Array };
+export type WorkerPlan = Omit<DeclarationPlan, 'caller' | 'redact' | 'log'> & { debug: boolean; cells: Int32Array };
 
-/** The values of `WorkerPlan.start[0]`: set once, from `unstarted`, by whichever thread is first. */
+/**
+ * The cells of `WorkerPlan.cells`: `start`, whether the worker or the caller's thread declares
+ * ({@link WorkerStart}); `answered`, set to 1 by the worker once it has posted its outcome (exit-grace.ts).
+ */
+export const WorkerCell = { start: 0, answered: 1 } as const;
+
+/** The values of the `start` cell: set once, from `unstarted`, by whichever thread is first. */
 export const WorkerStart = { unstarted: 0, begun: 1, abandoned: 2 } as const;
 
 /**
@@ -77,7 +84,7 @@ function workerFile(): URL {
 
 /** Runs `plan` in an unref'd worker thread; in this thread where none can run it. Never rejects. */
 export function declareInWorker(plan: DeclarationPlan): Promise<Outcome> {
-  const start = new Int32Array(new SharedArrayBuffer(4));
+  const cells = new Int32Array(new SharedArrayBuffer(8));
   const workerData: WorkerPlan = {
     key: plan.key,
     jobId: plan.jobId,
@@ -87,7 +94,7 @@ export function declareInWorker(plan: DeclarationPlan): Promise<Outcome> {
     transports: plan.transports,
     deadline: plan.deadline,
     debug: isDebugOn(plan.env),
-    start,
+    cells,
   };
   let worker: import('node:worker_threads').Worker;
   try {
@@ -102,13 +109,16 @@ export function declareInWorker(plan: DeclarationPlan): Promise<Outcome> {
     return declareInThisThread(plan);
   }
   /** True when this thread took the declaration back: the worker had not begun, and now never will. */
-  const takeBack = () => Atomics.compareExchange(start, 0, WorkerStart.unstarted, WorkerStart.abandoned) === WorkerStart.unstarted;
+  const takeBack = () =>
+    Atomics.compareExchange(cells, WorkerCell.start, WorkerStart.unstarted, WorkerStart.abandoned) === WorkerStart.unstarted;
+  const releaseExit = holdExitUntilAnswered(cells, WorkerCell.answered, plan.log);
   return new Promise<Outcome>((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome | Promise<Outcome>) => {
       if (settled) return;
       settled = true;
       stopWaitingForStart();
+      releaseExit();
       resolve(outcome);
     };
     const failed = (why: string) => {

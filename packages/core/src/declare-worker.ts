@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Caller, declarePromiseFailure } from './declare.js';
-import { type WorkerMessage, type WorkerPlan, WorkerStart } from './declare-in-worker.js';
+import { WorkerCell, type WorkerMessage, type WorkerPlan, WorkerStart } from './declare-in-worker.js';
 import { createRedactor } from './redact.js';
 
 /*
@@ -9,11 +9,12 @@ import { createRedactor } from './redact.js';
  * cannot cross a thread is rebuilt here or sent back: the redactor is built from the same variables, the
  * debug lines and "the request is on its way" go to the caller's thread as messages, and so does the
  * outcome. Loaded any other way than as that worker, it does nothing; nor does it when the caller's thread
- * has taken the declaration back (the cell `plan.start`: declare-in-worker.ts says why it is not a message).
+ * has taken the declaration back (the `start` cell: declare-in-worker.ts says why it is not a message).
  */
 const port = parentPort;
 const plan = workerData as WorkerPlan | undefined;
-if (port !== null && plan?.start !== undefined && begin(plan.start)) {
+if (port !== null && plan?.cells !== undefined && begin(plan.cells)) {
+  const { cells } = plan;
   const post = (message: WorkerMessage) => port.postMessage(message);
   // The port, while it listens, is what keeps this thread alive: the declaration's own timers and
   // sockets are unref'd (they never hold a process open), so without it the thread would end mid-request.
@@ -29,7 +30,12 @@ if (port !== null && plan?.start !== undefined && begin(plan.start)) {
       requested = value;
     },
   };
-  const { start: _start, debug: _debug, ...declaration } = plan;
+  const { cells: _cells, debug: _debug, ...declaration } = plan;
+  // After the outcome's message: an exiting caller's thread, blocked on this cell, then lets the process end.
+  const answered = () => {
+    Atomics.store(cells, WorkerCell.answered, 1);
+    Atomics.notify(cells, WorkerCell.answered);
+  };
   declarePromiseFailure({
     ...declaration,
     caller,
@@ -40,10 +46,13 @@ if (port !== null && plan?.start !== undefined && begin(plan.start)) {
       (outcome) => post({ kind: 'outcome', outcome }),
       (error: unknown) => post({ kind: 'failed', error: String((error as Error)?.message ?? error) }),
     )
-    .finally(() => port.close());
+    .finally(() => {
+      answered();
+      port.close();
+    });
 }
 
 /** True when this worker declares: the caller's thread had not taken the declaration back. */
-function begin(start: Int32Array): boolean {
-  return Atomics.compareExchange(start, 0, WorkerStart.unstarted, WorkerStart.begun) === WorkerStart.unstarted;
+function begin(cells: Int32Array): boolean {
+  return Atomics.compareExchange(cells, WorkerCell.start, WorkerStart.unstarted, WorkerStart.begun) === WorkerStart.unstarted;
 }

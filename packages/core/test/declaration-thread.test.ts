@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FakeBuildkite } from '@promise-failure/testkit';
 import { describe, expect, it } from 'vitest';
+import { exitGrace } from '../src/exit-grace.js';
 import { cliPath, fakeBuildkite, jobEnv, startNode, temporaryDirectory } from './support.js';
 
 /*
@@ -136,6 +137,43 @@ describe('the worker never keeps the process alive', () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     const result = await hangingCaller(fake, 'timeout');
     expect(result).toMatchObject({ outcome: 'declared', accepted: false, code: 'PROMISE_FAILURE_TIMEOUT' });
+  });
+});
+
+describe('process.exit() right after the call (Node 20’s --test-force-exit, a runner’s --forceExit)', () => {
+  /** Calls the core once and exits on the next turn of the event loop; returns the run and how long the exit took. */
+  async function callThenExit(fake: FakeBuildkite) {
+    const source = `
+      require('@promise-failure/core').promiseFailure({ reason: 'r' });
+      setImmediate(() => {
+        const exiting = Date.now();
+        process.on('exit', () => process.stdout.write(String(Date.now() - exiting)));
+        process.exit(0);
+      });`;
+    const done = await startNode(['-e', source], jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' }), { cwd: packageRoot }).done;
+    expect(done.code, done.stderr).toBe(0);
+    return { ...done, heldFor: Number(done.stdout) };
+  }
+
+  it('the exiting thread waits for the worker until Buildkite answered: the request has arrived', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const { stderr } = await callThenExit(fake);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    expect(stderr).toMatch(
+      /^promise-failure: the process is exiting: waited for the declaration's worker thread until Buildkite answered$/m,
+    );
+  });
+
+  it('Buildkite hung: the exit waits no longer than the grace, and says so', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    fake.fault({ hang: true });
+    const { stderr, heldFor } = await callThenExit(fake);
+    expect(stderr).toMatch(
+      /^promise-failure: the process is exiting: waited \d+ ms for the declaration's worker thread, without Buildkite's answer$/m,
+    );
+    // The 'exit' listener that measures runs after the wait: it saw the whole grace go by, and not much more.
+    expect(heldFor).toBeGreaterThanOrEqual(exitGrace - 50);
+    expect(heldFor).toBeLessThan(exitGrace + 5_000);
   });
 });
 
