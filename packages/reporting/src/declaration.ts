@@ -69,7 +69,8 @@ export function startDeclaration(request: DeclarationRequest, declare: DeclareFu
  * (synchronous work right after the failing test) holds for as long as it runs; `require` and the core's
  * own steps up to starting its thread need only the microtasks that run before. What it loads on this
  * thread is the core's front (its `index` and the chunks it needs: no transport, no claim), once per
- * process: less than the kit's own worker thread used to cost, with the core loaded in it.
+ * process; a thread of the kit's own, with the core loaded in it, would cost more, for a declaration whose
+ * worker the core starts anyway.
  */
 function declareWithCore(call: DeclarationCall): Promise<PromiseFailureResult> {
   const core: typeof import('@promise-failure/core') = createRequire(import.meta.url)('@promise-failure/core');
