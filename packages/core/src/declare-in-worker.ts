@@ -111,7 +111,7 @@ export function declareInWorker(plan: DeclarationPlan): Promise<Outcome> {
   /** True when this thread took the declaration back: the worker had not begun, and now never will. */
   const takeBack = () =>
     Atomics.compareExchange(cells, WorkerCell.start, WorkerStart.unstarted, WorkerStart.abandoned) === WorkerStart.unstarted;
-  const releaseExit = holdExitUntilAnswered(cells, WorkerCell.answered, plan.log);
+  const releaseExit = holdExitUntilAnswered(plan.key, cells, WorkerCell.answered, plan.log);
   return new Promise<Outcome>((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome | Promise<Outcome>) => {

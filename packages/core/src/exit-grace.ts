@@ -18,6 +18,7 @@ import type { DebugLog } from './debug.js';
 export const exitGrace = 1_000;
 
 interface Held {
+  readonly key: string;
   readonly cells: Int32Array;
   readonly index: number;
   readonly until: number;
@@ -25,14 +26,16 @@ interface Held {
 }
 
 const held = new Set<Held>();
+/** The keys of the declarations whose answer came in while the exiting thread waited. */
+const answered = new Set<string>();
 let listening = false;
 
 /**
  * Until `release` is called, an exiting process waits (blocking, in its 'exit' listener) for `cells[index]` to
  * turn non-zero, at most until {@link exitGrace} ms after now.
  */
-export function holdExitUntilAnswered(cells: Int32Array, index: number, log: DebugLog): () => void {
-  const entry: Held = { cells, index, until: now() + exitGrace, log };
+export function holdExitUntilAnswered(key: string, cells: Int32Array, index: number, log: DebugLog): () => void {
+  const entry: Held = { key, cells, index, until: now() + exitGrace, log };
   held.add(entry);
   if (!listening) {
     listening = true;
@@ -45,10 +48,12 @@ export function holdExitUntilAnswered(cells: Int32Array, index: number, log: Deb
 }
 
 function waitForAnswers(): void {
-  for (const { cells, index, until, log } of held) {
+  for (const { key, cells, index, until, log } of held) {
     const left = until - now();
+    if (Atomics.load(cells, index) !== 0) answered.add(key);
     if (left <= 0 || Atomics.load(cells, index) !== 0) continue;
     const waited = Atomics.wait(cells, index, 0, left);
+    if (waited !== 'timed-out') answered.add(key);
     log(
       waited === 'timed-out'
         ? `the process is exiting: waited ${Math.round(left)} ms for the declaration's worker thread, without Buildkite's answer`
@@ -56,4 +61,9 @@ function waitForAnswers(): void {
     );
   }
   held.clear();
+}
+
+/** Whether the declaration for `key` got Buildkite's answer while this process was exiting (its debug line is moot). */
+export function answeredAtExit(key: string): boolean {
+  return answered.has(key);
 }
