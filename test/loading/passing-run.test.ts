@@ -48,8 +48,6 @@ const reporters = [
     package: 'vitest',
     // Loaded by the workers: the passing run must show it, or it would show nothing about them.
     alsoLoaded: 'dist/setup.js',
-    // The workers call the core on their own thread at a failure (its memo or another's record answers most).
-    coreInWorkers: true,
     packages: ['packages/vitest'],
     runners: ['vitest'],
     files: {
@@ -136,6 +134,8 @@ async function runProject(job: Job, reporter: (typeof reporters)[number], outcom
 }
 
 const core = /[\\/]@promise-failure[\\/]core[\\/]/;
+/** The declaration's own code in the core's build: the claim (`declare-<hash>`), the transports, the worker's entry. */
+const declarationCode = /[\\/](declare-[A-Z0-9]{8}|send-declaration-[A-Z0-9]{8}|declare-worker)\.c?js$/;
 const undici = /[\\/]undici[\\/]/;
 /** The core's transports (its `send-declaration-<hash>` chunk: Node's own HTTP; undici only behind a proxy). */
 const transport = /[\\/]@promise-failure[\\/]core[\\/]dist[\\/]send-declaration-[A-Z0-9]{8}\.c?js/;
@@ -174,19 +174,15 @@ describe.each(reporters)('$name, installed from its packed package', (reporter) 
         failing.loads.join('\n'),
       ).toBe(true);
       // The transports, the claim and the request never run on a runner's thread (thread 0 of any of the run's
-      // processes). From the main process, only the reporter's declaration thread loads the core, and the core
-      // starts no worker of its own inside that thread. Where the runner's workers promise, they load the
-      // core's front on their thread, and the core declares from a thread of its own.
+      // processes): the reporter loads the core's front there (validation, the memo, the record reader), and the
+      // core declares from a worker thread of its own, which loads the rest.
       const onRunnersThread = (line: string) => /^\d+\.0 /.test(line);
       expect(failing.loads.filter((line) => (transport.test(line) || undici.test(line)) && onRunnersThread(line))).toEqual([]);
       expect(failing.loads.some((line) => transport.test(line))).toBe(true);
       const coreLoads = failing.loads.filter((line) => core.test(line));
-      if ('coreInWorkers' in reporter) {
-        expect(coreLoads.some(onRunnersThread), failing.loads.join('\n')).toBe(true);
-      } else {
-        expect(coreLoads.filter(onRunnersThread)).toEqual([]);
-        expect(coreLoads.filter((line) => /[\\/]declare-worker\.c?js$/.test(line))).toEqual([]);
-      }
+      expect(coreLoads.some(onRunnersThread), failing.loads.join('\n')).toBe(true);
+      expect(coreLoads.filter((line) => onRunnersThread(line) && declarationCode.test(line))).toEqual([]);
+      expect(coreLoads.some((line) => !onRunnersThread(line) && /[\\/]declare-worker\.c?js$/.test(line))).toBe(true);
       // With the plugin, a worker and the reporter both call: whichever is second reads the first's outcome.
       expect(failing.run.ourLines).toHaveLength(1);
       expect(failing.run.ourLines[0]).toMatch(reporter.name === 'vitest-plugin' ? acceptedLine : /\(declared via job-api\)$/);

@@ -28,11 +28,11 @@ describe.each(mochaMajors)('mocha --reporter @promise-failure/mocha (Mocha $majo
     expect(run.stdout).toContain('✔ adds');
     expect(run.stdout).toContain('3 passing');
     expect(run.stdout + run.stderr).not.toContain('promise-failure');
-    expect(run.stderr).toContain('core loaded: false');
-    // A failing run declares (only the core sends the request), yet Mocha's own thread still loads no core:
-    // the reporters declare in a worker thread. test/loading checks every thread of a run.
+    expect(run.stderr).toContain('core loaded: false; declaration code loaded: false');
+    // A failing run declares (only the core sends the request): Mocha's own thread loads the core's front, and
+    // the core declares from its worker thread. test/loading checks every thread of a run.
     expect(failing.stderr).toContain('promise-failure: promised exit status 1');
-    expect(failing.stderr).toContain('core loaded: false');
+    expect(failing.stderr).toContain('core loaded: true; declaration code loaded: false');
     expect(job.fake.agentApiRequests()).toHaveLength(1);
   });
 

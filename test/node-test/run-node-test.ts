@@ -69,8 +69,8 @@ export const specOnlyArgs = ['--test', '--test-reporter=spec', '--test-reporter-
 /**
  * Node's debug log of the modules it loads, ES modules and CommonJS, on stderr (a test file's on stdout,
  * through the spec reporter): whether the core was loaded, on every version alike (Node 24 runs no
- * `--import` in the runner's own process, so a loader hook cannot tell). CommonJS too: the declaration's
- * worker thread loads the core with `require`.
+ * `--import` in the runner's own process, so a loader hook cannot tell). CommonJS too: the reporters load
+ * the core with `require`.
  */
 export const moduleLogEnv = { NODE_DEBUG: 'esm,module' } as const;
 

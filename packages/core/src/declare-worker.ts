@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Caller, declarePromiseFailure } from './declare.js';
-import type { WorkerMessage, WorkerPlan } from './declare-in-worker.js';
+import { WorkerCell, type WorkerMessage, type WorkerPlan, WorkerStart } from './declare-in-worker.js';
 import { createRedactor } from './redact.js';
 
 /*
@@ -8,11 +8,13 @@ import { createRedactor } from './redact.js';
  * transports and the request, exactly as `declarePromiseFailure` runs them in a caller's thread. What
  * cannot cross a thread is rebuilt here or sent back: the redactor is built from the same variables, the
  * debug lines and "the request is on its way" go to the caller's thread as messages, and so does the
- * outcome. Loaded any other way than as that worker, it does nothing.
+ * outcome. Loaded any other way than as that worker, it does nothing; nor does it when the caller's thread
+ * has taken the declaration back (the `start` cell: declare-in-worker.ts says why it is not a message).
  */
 const port = parentPort;
-if (port !== null) {
-  const plan = workerData as WorkerPlan;
+const plan = workerData as WorkerPlan | undefined;
+if (port !== null && plan?.cells !== undefined && begin(plan.cells)) {
+  const { cells } = plan;
   const post = (message: WorkerMessage) => port.postMessage(message);
   // The port, while it listens, is what keeps this thread alive: the declaration's own timers and
   // sockets are unref'd (they never hold a process open), so without it the thread would end mid-request.
@@ -28,8 +30,14 @@ if (port !== null) {
       requested = value;
     },
   };
+  const { cells: _cells, debug: _debug, ...declaration } = plan;
+  // After the outcome's message: an exiting caller's thread, blocked on this cell, then lets the process end.
+  const answered = () => {
+    Atomics.store(cells, WorkerCell.answered, 1);
+    Atomics.notify(cells, WorkerCell.answered);
+  };
   declarePromiseFailure({
-    ...plan,
+    ...declaration,
     caller,
     redact: createRedactor(plan.env),
     log: plan.debug ? (message) => post({ kind: 'log', message }) : () => {},
@@ -38,5 +46,13 @@ if (port !== null) {
       (outcome) => post({ kind: 'outcome', outcome }),
       (error: unknown) => post({ kind: 'failed', error: String((error as Error)?.message ?? error) }),
     )
-    .finally(() => port.close());
+    .finally(() => {
+      answered();
+      port.close();
+    });
+}
+
+/** True when this worker declares: the caller's thread had not taken the declaration back. */
+function begin(cells: Int32Array): boolean {
+  return Atomics.compareExchange(cells, WorkerCell.start, WorkerStart.unstarted, WorkerStart.begun) === WorkerStart.unstarted;
 }

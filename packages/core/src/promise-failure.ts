@@ -5,6 +5,7 @@ import { createDebugLog, type DebugLog } from './debug.js';
 import type { Caller, DeclarationPlan } from './declare.js';
 import { type Env, isDebugOn, isTurnedOff, readExitStatus, readTimeout, readTransports } from './environment.js';
 import { ErrorCode, oneLine, PromiseFailureError } from './errors.js';
+import { answeredAtExit } from './exit-grace.js';
 import type { Outcome } from './outcome.js';
 import { createRedactor, type Redactor } from './redact.js';
 import type { PromiseFailureOptions, PromiseFailureResult } from './types.js';
@@ -149,7 +150,7 @@ async function declareOrJoin(
     redact: (text) => redactor()(text),
     log,
   });
-  watchExit(pending, exitStatus, log);
+  watchExit(pending, key, exitStatus, log);
   return waitFor(pending, caller, exitStatus, timeout, call.signal);
 }
 
@@ -160,18 +161,20 @@ async function declareOrJoin(
  * Reporters, which always print their one line, print theirs from their own 'exit' listener (README,
  * "process.exit() during a declaration").
  */
-const inFlight = new Map<Promise<Outcome>, { exitStatus: number; log: DebugLog }>();
+const inFlight = new Map<Promise<Outcome>, { key: string; exitStatus: number; log: DebugLog }>();
 let exitListener: (() => void) | undefined;
 
-function watchExit(pending: Promise<Outcome>, exitStatus: number, log: DebugLog): void {
+function watchExit(pending: Promise<Outcome>, key: string, exitStatus: number, log: DebugLog): void {
   if (inFlight.has(pending)) return;
-  inFlight.set(pending, { exitStatus, log });
+  inFlight.set(pending, { key, exitStatus, log });
   const settle = () => {
     inFlight.delete(pending);
   };
   pending.then(settle, settle);
   exitListener ??= () => {
-    for (const { exitStatus: status, log: write } of inFlight.values()) {
+    for (const { key, exitStatus: status, log: write } of inFlight.values()) {
+      // The worker's answer came in while this thread waited in its 'exit' listener (exit-grace.ts).
+      if (answeredAtExit(key)) continue;
       write(`the process is exiting before Buildkite answered: exit status ${status} may not have been promised`);
     }
   };

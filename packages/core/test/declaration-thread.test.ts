@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FakeBuildkite } from '@promise-failure/testkit';
 import { describe, expect, it } from 'vitest';
+import { exitGrace } from '../src/exit-grace.js';
 import { cliPath, fakeBuildkite, jobEnv, startNode, temporaryDirectory } from './support.js';
 
 /*
@@ -37,13 +38,16 @@ async function probe(
   env: Record<string, string>,
   format: 'esm' | 'cjs',
   calls: string,
-  options: { nodeArgs?: string[]; cwd?: string } = {},
+  options: { nodeArgs?: string[]; cwd?: string; record?: boolean } = {},
 ): Promise<Probe> {
   const log = join(temporaryDirectory(), 'loads.log');
   writeFileSync(log, '');
   const load = format === 'esm' ? "await import('@promise-failure/core')" : "require('@promise-failure/core')";
   const source = `(async () => { const { promiseFailure } = ${load}; ${calls}; process.stdout.write(JSON.stringify(await Promise.all(calls))); })();`;
-  const args = [...(options.nodeArgs ?? []), '--require', recorder, '-e', source];
+  // Without the recorder where a preload must see only the declaration's worker: on Node 20 the recorder's loader
+  // hooks run on a thread of their own, which runs every preload too.
+  const record = options.record === false ? [] : ['--require', recorder];
+  const args = [...(options.nodeArgs ?? []), ...record, '-e', source];
   const done = await startNode(args, { ...env, PF_THREAD_LOADS: log }, { cwd: options.cwd ?? packageRoot }).done;
   const loads = new Map<number, string[]>();
   for (const line of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
@@ -95,31 +99,16 @@ describe.each(['esm', 'cjs'] as const)('from the %s build, a direct caller', (fo
   });
 });
 
-describe('a caller in a worker thread', () => {
-  /** Calls the core from a worker thread of the caller's, with `workerData`; returns the result and the loads. */
-  async function fromThread(workerData: Record<string, unknown>) {
+describe('a caller in a worker thread (a test runner’s thread pool)', () => {
+  it('declares from a worker of the core’s own, as any caller does: one request', async () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     const thread = `const { parentPort } = require('node:worker_threads'); require('@promise-failure/core').promiseFailure({ reason: 'r' }).then((result) => parentPort.postMessage(result));`;
-    const calls = `const { Worker } = require('node:worker_threads'); const thread = new Worker(${JSON.stringify(thread)}, { eval: true, workerData: ${JSON.stringify(workerData)} }); const calls = [new Promise((resolve) => thread.once('message', resolve))]`;
-    const probed = await probe(jobEnv(fake), 'cjs', calls);
-    expect(probed.code, probed.stderr).toBe(0);
-    expect(probed.results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
+    const calls = `const { Worker } = require('node:worker_threads'); const thread = new Worker(${JSON.stringify(thread)}, { eval: true, workerData: { pool: true } }); const calls = [new Promise((resolve) => thread.once('message', resolve))]`;
+    const { code, stderr, results, loads } = await probe(jobEnv(fake), 'cjs', calls);
+    expect(code, stderr).toBe(0);
+    expect(results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
     expect(fake.agentApiRequests()).toHaveLength(1);
-    return probed;
-  }
-  const startedWorkers = (loads: Map<number, string[]>) =>
-    [...loads.values()].filter((files) => files.some((file) => /declare-worker/.test(file)));
-
-  it('marked as a declaration thread (a reporter’s), declares in it: never a thread inside a thread', async () => {
-    const { loads } = await fromThread({ promiseFailureDeclarationThread: true });
-    expect(startedWorkers(loads)).toEqual([]);
-    // The marked thread ran the claim itself.
-    expect(otherThreads(loads).filter(([, files]) => files.some((file) => declarationCode.test(file)))).toHaveLength(1);
-  });
-
-  it('any other (a test runner’s thread pool) still declares from a worker of its own', async () => {
-    const { loads } = await fromThread({ pool: true });
-    expect(startedWorkers(loads)).toHaveLength(1);
+    expect([...loads.values()].filter((files) => files.some((file) => /declare-worker/.test(file)))).toHaveLength(1);
   });
 });
 
@@ -152,6 +141,43 @@ describe('the worker never keeps the process alive', () => {
     const fake = await fakeBuildkite({ jobApi: 'none' });
     const result = await hangingCaller(fake, 'timeout');
     expect(result).toMatchObject({ outcome: 'declared', accepted: false, code: 'PROMISE_FAILURE_TIMEOUT' });
+  });
+});
+
+describe('process.exit() right after the call (Node 20’s --test-force-exit, a runner’s --forceExit)', () => {
+  /** Calls the core once and exits on the next turn of the event loop; returns the run and how long the exit took. */
+  async function callThenExit(fake: FakeBuildkite) {
+    const source = `
+      require('@promise-failure/core').promiseFailure({ reason: 'r' });
+      setImmediate(() => {
+        const exiting = Date.now();
+        process.on('exit', () => process.stdout.write(String(Date.now() - exiting)));
+        process.exit(0);
+      });`;
+    const done = await startNode(['-e', source], jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' }), { cwd: packageRoot }).done;
+    expect(done.code, done.stderr).toBe(0);
+    return { ...done, heldFor: Number(done.stdout) };
+  }
+
+  it('the exiting thread waits for the worker until Buildkite answered: the request has arrived', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const { stderr } = await callThenExit(fake);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    expect(stderr).toMatch(
+      /^promise-failure: the process is exiting: waited for the declaration's worker thread until Buildkite answered$/m,
+    );
+  });
+
+  it('Buildkite hung: the exit waits no longer than the grace, and says so', async () => {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    fake.fault({ hang: true });
+    const { stderr, heldFor } = await callThenExit(fake);
+    expect(stderr).toMatch(
+      /^promise-failure: the process is exiting: waited \d+ ms for the declaration's worker thread, without Buildkite's answer$/m,
+    );
+    // The 'exit' listener that measures runs after the wait: it saw the whole grace go by, and not much more.
+    expect(heldFor).toBeGreaterThanOrEqual(exitGrace - 50);
+    expect(heldFor).toBeLessThan(exitGrace + 5_000);
   });
 });
 
@@ -196,6 +222,73 @@ describe('where no worker thread can run, the caller’s thread declares, as bef
       );
     },
   );
+});
+
+describe('a worker that cannot run the declaration: the caller’s thread declares, and nothing is lost', () => {
+  /** One call from the cjs build, with debug on, after `setUp` (a script's statements) ran. */
+  async function declareAfter(setUp: string, nodeArgs: string[] = []) {
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
+    const probed = await probe(env, 'cjs', `${setUp}; const calls = [promiseFailure({ reason: 'r' })]`, {
+      nodeArgs,
+      record: nodeArgs.length === 0,
+    });
+    expect(probed.code, probed.stderr).toBe(0);
+    expect(probed.results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
+    expect(fake.agentApiRequests()).toHaveLength(1);
+    return probed;
+  }
+
+  it('worker_threads.Worker stubbed to throw (a test’s stub, set after the core loaded): declared in this thread', async () => {
+    const { stderr, loads } = await declareAfter(
+      "require('node:worker_threads').Worker = function Worker() { throw new Error('no threads in this test'); }",
+    );
+    expect(stderr).toMatch(/^promise-failure: no worker thread could be started \(no threads in this test\): declaring in this thread$/m);
+    expect(otherThreads(loads)).toEqual([]);
+  });
+
+  it('worker_threads.Worker stubbed with a stand-in that never starts anything: declared in this thread at once', async () => {
+    const { stderr } = await declareAfter(
+      "const { EventEmitter } = require('node:events'); require('node:worker_threads').Worker = class extends EventEmitter { unref() {} terminate() {} postMessage() {} }",
+    );
+    expect(stderr).toMatch(/^promise-failure: worker_threads\.Worker is not Node's own \(a test's stub\?\): declaring in this thread$/m);
+  });
+
+  it('a worker that fails in its start-up, before its first message (a preload that calls process.chdir): declared in this thread', async () => {
+    const preload = join(temporaryDirectory(), 'chdir.cjs');
+    writeFileSync(preload, 'process.chdir(process.cwd());\n');
+    const { stderr } = await declareAfter('', ['--require', preload]);
+    expect(stderr).toMatch(
+      /^promise-failure: the declaration's worker thread did not start \(.*process\.chdir.*\): declaring in this thread$/m,
+    );
+  });
+
+  it('a worker that has not begun by its start deadline: declared in this thread, and the worker never declares', async () => {
+    // A preload that holds the worker's start-up (never the main thread's) for longer than the deadline, which a short
+    // timeout halves: the caller's thread takes the declaration back, and the worker, once it loads, finds it taken.
+    const preload = join(temporaryDirectory(), 'slow-worker.cjs');
+    writeFileSync(
+      preload,
+      "if (!require('node:worker_threads').isMainThread) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2500);\n",
+    );
+    const fake = await fakeBuildkite({ jobApi: 'none' });
+    const env = jobEnv(fake, { BUILDKITE_PROMISE_FAILURE_DEBUG: 'true' });
+    const probed = await probe(
+      env,
+      'cjs',
+      "const calls = [promiseFailure({ reason: 'r', timeout: 2000 }).then((result) => new Promise((resolve) => setTimeout(() => resolve(result), 3000)))]",
+      {
+        nodeArgs: ['--require', preload],
+      },
+    );
+    expect(probed.code, probed.stderr).toBe(0);
+    expect(probed.results).toEqual([expect.objectContaining({ outcome: 'declared', accepted: true })]);
+    expect(probed.stderr).toMatch(
+      /^promise-failure: the declaration's worker thread did not start within \d+ ms: declaring in this thread$/m,
+    );
+    // The worker, past its stall, found the declaration taken: one request, from this thread.
+    expect(fake.agentApiRequests()).toHaveLength(1);
+  });
 });
 
 describe('the CLI', () => {

@@ -3,28 +3,16 @@ import { describe, expect, test } from 'vitest';
 // The core's own constants, from its source: they are not its public API, and the kit's copies must equal
 // the very values the core runs with (core-rules.ts says why the kit has copies at all).
 import { maximumTimeout as coresMaximumTimeout, offWords as coresOffWords } from '../../core/src/environment.js';
-import { declarationThreadKey, invalidEnvironmentCode, maximumTimeout, offWords, refusedCode } from './core-rules.js';
+import { invalidEnvironmentCode, maximumTimeout, offWords, refusedCode } from './core-rules.js';
 import { resolveReporterOptions } from './options.js';
 import { isPromisingJob } from './reporter-run.js';
 
-/**
- * The core's worker module, imported by a computed path: its imports reach the core's transports, which
- * this package's type-check (without the core's undici declarations) must not follow. Vitest loads it as
- * it loads any source file.
- */
-async function importCoresThreadKey(): Promise<string> {
-  const module = new URL('../../core/src/declare-in-worker.ts', import.meta.url).href;
-  return ((await import(/* @vite-ignore */ module)) as { declarationThreadKey: string }).declarationThreadKey;
-}
-
 describe("the kit's copies of the core's constants", () => {
-  test('equal the core’s', async () => {
-    const coresDeclarationThreadKey = await importCoresThreadKey();
+  test('equal the core’s', () => {
     expect(offWords).toEqual(coresOffWords);
     expect(maximumTimeout).toBe(coresMaximumTimeout);
     expect(invalidEnvironmentCode).toBe(ErrorCode.InvalidEnvironment);
     expect(refusedCode).toBe(ErrorCode.Refused);
-    expect(declarationThreadKey).toBe(coresDeclarationThreadKey);
   });
 });
 

@@ -1,6 +1,6 @@
 /*
  * The core's rules that the kit applies before the core is loaded: its option checks (at the reporter's
- * start), its off-words, its error code for a bad environment value and the mark of the kit's worker thread.
+ * start), its off-words and its error codes for a bad environment value and for a refusal.
  *
  * Why copies rather than an import from the core. The kit is bundled into each reporter, and a passing run
  * must load nothing of the core: test/loading preloads a probe in every process and thread and fails on any
@@ -23,12 +23,6 @@ export const invalidEnvironmentCode = 'PROMISE_FAILURE_INVALID_ENVIRONMENT';
 
 /** The core's `ErrorCode.Refused`: Buildkite's terminal answer, recorded, so every later call gets it too. */
 export const refusedCode = 'PROMISE_FAILURE_REFUSED';
-
-/**
- * The core's `declarationThreadKey`: the kit's worker thread carries it in its `workerData`, so that the core
- * declares in that thread and starts no thread of its own inside it.
- */
-export const declarationThreadKey = 'promiseFailureDeclarationThread';
 
 /** What an option the core also takes must be, worded as the core's `validateOptions` words it. */
 export const expectedExitStatus = 'an integer from 1 to 255';

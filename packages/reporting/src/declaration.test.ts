@@ -113,17 +113,6 @@ describe('startDeclaration and waitForDeclaration', () => {
     expect(calls[1]).toMatchObject({ exitStatus: 2, reason: 'r', timeout: 5_000 });
   });
 
-  test("where the core runs: the kit's worker thread unless the request asks for this thread (a runner's workers)", async () => {
-    const where: boolean[] = [];
-    const declare = async (_call: DeclarationCall, inThisThread: boolean) => {
-      where.push(inThisThread);
-      return accepted;
-    };
-    await startDeclaration({ exitStatus: 1, reason: 'r', timeout: undefined }, declare).settled;
-    await startDeclaration({ exitStatus: 1, reason: 'r', timeout: undefined, inThisThread: true }, declare).settled;
-    expect(where).toEqual([false, true]);
-  });
-
   test('starts at once, without being awaited', () => {
     let called = false;
     startDeclaration({ exitStatus: 1, reason: 'r', timeout: undefined }, async () => {

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import type { PromiseFailureResult } from '@promise-failure/core';
 import { type StopTimer, startTimer } from './clock.js';
 import { invalidEnvironmentCode } from './core-rules.js';
-import { declareInWorker } from './declare-in-worker.js';
 import { chargedWait, flushAllowance } from './flush-budget.js';
 import { reportInternalError } from './guard.js';
 import { firstLine } from './reason.js';
@@ -12,8 +11,6 @@ export interface DeclarationRequest {
   /** `undefined` leaves it to the core: `BUILDKITE_PROMISE_FAILURE_EXIT_STATUS`, else 1. */
   readonly exitStatus: number | undefined;
   readonly timeout: number | undefined;
-  /** Call the core on this thread rather than from the kit's worker thread (`RunRules.inRunnerWorker`). */
-  readonly inThisThread?: boolean;
 }
 
 /** The options passed to the core's `promiseFailure`: only those that are set, and a signal. */
@@ -24,7 +21,7 @@ export interface DeclarationCall {
   readonly signal: AbortSignal;
 }
 
-export type DeclareFunction = (call: DeclarationCall, inThisThread: boolean) => Promise<PromiseFailureResult>;
+export type DeclareFunction = (call: DeclarationCall) => Promise<PromiseFailureResult>;
 
 /** How a declaration ended: the core's result, or what kept it from running (the core failed to load). */
 export type SettledDeclaration = { result: PromiseFailureResult } | { error: unknown };
@@ -53,7 +50,7 @@ export function startDeclaration(request: DeclarationRequest, declare: DeclareFu
   };
   // `Promise.resolve().then` turns a synchronous throw into a settled error too.
   const settled = Promise.resolve()
-    .then(() => declare(call, request.inThisThread === true))
+    .then(() => declare(call))
     .then(
       (result): SettledDeclaration => ({ result }),
       (error: unknown): SettledDeclaration => ({ error }),
@@ -62,29 +59,22 @@ export function startDeclaration(request: DeclarationRequest, declare: DeclareFu
 }
 
 /*
- * Where the core runs. From a runner's main process, in the kit's worker thread (declare-in-worker.ts says
- * why): nothing of the core is loaded on the runner's thread. From a runner's workers, on this thread: there
- * a declaration is made once per test run but asked for by many processes, and a thread each would cost far
- * more (Node starting it, the core loading in it) than the core answering here from its memo or another
- * process's record; when it must declare, the core starts its own worker thread, so undici, the claim and
- * the request still never run on the runner's thread.
+ * Where the core runs is the core's to decide (its `promiseFailure` validates, coalesces and reads another
+ * process's record on this thread, and starts a worker thread of its own for the claim, the transports and
+ * the request, or declares here where no worker can run: docs/claim.md). The kit only loads it, here, at
+ * the first final failure: a passing run loads nothing of the core.
+ *
+ * With `require` (the core's CommonJS build), resolved from this module's location, and synchronously on
+ * purpose: an `import()` reads its files through the event loop, which a test that keeps the thread busy
+ * (synchronous work right after the failing test) holds for as long as it runs; `require` and the core's
+ * own steps up to starting its thread need only the microtasks that run before. What it loads on this
+ * thread is the core's front (its `index` and the chunks it needs: no transport, no claim), once per
+ * process; a thread of the kit's own, with the core loaded in it, would cost more, for a declaration whose
+ * worker the core starts anyway.
  */
-async function declareWithCore(call: DeclarationCall, inThisThread: boolean): Promise<PromiseFailureResult> {
-  if (inThisThread) return requireCore().promiseFailure(call);
-  const inWorker = declareInWorker(call);
-  if (inWorker !== undefined) return inWorker;
-  const { promiseFailure } = await import('@promise-failure/core');
-  return promiseFailure(call);
-}
-
-/**
- * The core, loaded with `require` (its CommonJS build), resolved from this module's location as the kit's
- * worker does. Synchronously on purpose: an `import()` reads its files through the event loop, which a test
- * that keeps the thread busy (synchronous work right after the failing test) holds for as long as it runs;
- * `require` and the core's own steps up to starting its thread need only the microtasks that run before.
- */
-function requireCore(): typeof import('@promise-failure/core') {
-  return createRequire(import.meta.url)('@promise-failure/core');
+function declareWithCore(call: DeclarationCall): Promise<PromiseFailureResult> {
+  const core: typeof import('@promise-failure/core') = createRequire(import.meta.url)('@promise-failure/core');
+  return core.promiseFailure(call);
 }
 
 /**

@@ -38,7 +38,7 @@ const mayNot = describeExitBeforeAnswer(undefined);
 
 /** A real declaration, in this thread, of the fake's job; resolves once it ended. */
 async function declare(exitStatus?: number) {
-  const declaration = startDeclaration({ reason: 'x: t failed', exitStatus, timeout: 5_000, inThisThread: true });
+  const declaration = startDeclaration({ reason: 'x: t failed', exitStatus, timeout: 5_000 });
   return declaration.settled;
 }
 
@@ -87,7 +87,7 @@ describe('the exit line', () => {
     fake.fault({ status: 503, times: 100 });
     const state = createExitLineState();
     const owed = oweLineAtExit(owing(), state);
-    const settled = await startDeclaration({ reason: 'x: t failed', exitStatus: undefined, timeout: 1_000, inThisThread: true }).settled;
+    const settled = await startDeclaration({ reason: 'x: t failed', exitStatus: undefined, timeout: 1_000 }).settled;
     owed.answer(settled);
     expect(takeExitLine(state)).toMatch(/^promise-failure: could not promise exit status 1 to Buildkite: /);
   });

@@ -15,11 +15,10 @@ export interface RunRules {
   readonly canFail?: () => boolean;
   /**
    * The run is in one of a runner's worker processes, each of which may declare (Jest's environment, Vitest's
-   * setup file, Mocha's `register` under `--parallel`). Most of their declarations find one already made, by
-   * another worker or earlier in this process: the core is called on this thread, where it answers from its
-   * memo or another process's record (a file read) and starts a thread of its own only when it must declare.
-   * Otherwise the declaration runs in the kit's worker thread, which loads nothing of the core on this thread
-   * but costs a thread each time (declaration.ts).
+   * setup file, Mocha's `register` under `--parallel`). Only the judge of bktec's muted tests reads it: a worker
+   * sees only its own files, so a failure outside a test is left to the main process's reporter, which sees
+   * whether any muted test failed in the whole run (test-engine-judge.ts). Where the declaration runs is the
+   * core's to decide, from any thread (declaration.ts).
    */
   readonly inRunnerWorker?: boolean;
   /**
@@ -180,7 +179,6 @@ class LatchedRun implements ReporterRun {
       exitStatus: settings.exitStatus,
       reason: wordReason(reason),
       timeout: settings.timeout,
-      inThisThread: this.#rules.inRunnerWorker === true,
     });
     this.#sayIfTheProcessExitsFirst(this.#declaration, settings.flushTimeout);
   }
