@@ -21,11 +21,15 @@ describe.each(nodeVersions())('node --test --test-force-exit (Node $major)', (no
     await job.close();
   });
 
-  test('a failing test, then 50 ms of tests, then the forced exit: the request has arrived', async () => {
+  test('a failing test, then 50 ms of tests, then the forced exit: the request has arrived, and the line says so', async () => {
     const result = await job.run(node.bin, [...reporterArgs, '--test-force-exit', 'force-exit/fails-then-50ms.test.mjs'], {
       cwd: project,
     });
     expect(result.code, transcript(result)).toBe(1);
     expect(job.fake.agentApiRequests(), transcript(result)).toHaveLength(1);
+    // The one line tells the truth: the answer came while the exiting process waited for it.
+    expect(result.ourStderrLines, transcript(result)).toEqual([
+      'promise-failure: promised exit status 1 to Buildkite (declared via agent-api)',
+    ]);
   });
 });
