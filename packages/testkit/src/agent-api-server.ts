@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { applyFault, type FaultQueue, recordingReply } from './faults.js';
+import { applyFault, type FaultQueue, type Reply, recordingReply } from './faults.js';
 import { parseBody, readBody, resetConnection, sendRaw, stopServer, trackConnections } from './http-helpers.js';
 import type { JobRegistry } from './jobs.js';
 import { pathOnly, type RequestRecorder } from './recorder.js';
 import { answerTestPlan, isTestPlanPath, type TestPlanSettings } from './test-engine-plan.js';
+import type { Fault } from './types.js';
 
 export interface AgentApiServerOptions {
   jobs: JobRegistry;
@@ -55,16 +56,7 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
 
     recorder.recordBody(record, parseBody(await readBody(request)));
     if (latency > 0) await sleep(latency, undefined, { signal });
-    if (fault !== undefined) {
-      const handled = await applyFault(
-        fault,
-        reply,
-        () => resetConnection(request),
-        (text) => ({ message: text }),
-        signal,
-      );
-      if (handled) return;
-    }
+    if (await answeredByFault(fault, request, reply)) return;
 
     if (!isPromiseFailure) return replyJson(404, message('Not Found'));
 
@@ -85,22 +77,25 @@ export async function startAgentApiServer(options: AgentApiServerOptions): Promi
     return reply(204, '');
   }
 
+  /** Applies a route's fault with Buildkite's error shape (`{"message"}`): `true` when the fault answered the request. */
+  function answeredByFault(fault: Fault | undefined, request: IncomingMessage, reply: Reply): Promise<boolean> {
+    if (fault === undefined) return Promise.resolve(false);
+    return applyFault(
+      fault,
+      reply,
+      () => resetConnection(request),
+      (text) => ({ message: text }),
+      signal,
+    );
+  }
+
   /** Test Engine's route: its own faults and records (`api: 'test-engine'`), no Agent API latency. */
   async function handleTestPlan(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const record = recorder.recordArrival('test-engine', request);
     const fault = testPlan?.faults.take();
     const reply = recordingReply(response, record);
     recorder.recordBody(record, parseBody(await readBody(request)));
-    if (fault !== undefined) {
-      const handled = await applyFault(
-        fault,
-        reply,
-        () => resetConnection(request),
-        (text) => ({ message: text }),
-        signal,
-      );
-      if (handled) return;
-    }
+    if (await answeredByFault(fault, request, reply)) return;
     const answer = testPlan === undefined ? { status: 404, body: { message: 'Not Found' } } : answerTestPlan(testPlan.settings, record);
     reply(answer.status, JSON.stringify(answer.body), { 'content-type': 'application/json' });
   }
